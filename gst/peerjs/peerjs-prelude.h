@@ -14,9 +14,9 @@
 
 #ifndef GST_PEERJS_API
 # ifdef BUILDING_GST_PEERJS
-#  define GST_PEERJS_API G_MODULE_EXPORT
+#  define GST_PEERJS_API GST_API_EXPORT
 # else
-#  define GST_PEERJS_API G_MODULE_IMPORT
+#  define GST_PEERJS_API GST_API_IMPORT
 # endif
 #endif
 
