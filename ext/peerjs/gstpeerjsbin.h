@@ -1,0 +1,39 @@
+/* GStreamer PeerJS
+ * Copyright (C) 2026 gst-peerjs contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+#ifndef __GST_PEERJS_BIN_H__
+#define __GST_PEERJS_BIN_H__
+
+#include <gst/gst.h>
+#include <gst/peerjs/peerjs.h>
+
+G_BEGIN_DECLS
+
+#define GST_TYPE_PEERJS_BIN (gst_peerjs_bin_get_type ())
+G_DECLARE_DERIVABLE_TYPE (GstPeerJSBin, gst_peerjs_bin, GST, PEERJS_BIN,
+    GstBin);
+
+/**
+ * GstPeerJSBinClass:
+ * @sends: the element sends local media to the members
+ * @receives: the element receives the members' media
+ *
+ * What a subclass says about itself; the engine does the rest.
+ */
+struct _GstPeerJSBinClass
+{
+  GstBinClass parent_class;
+
+  gboolean sends;
+  gboolean receives;
+};
+
+G_END_DECLS
+
+#endif /* __GST_PEERJS_BIN_H__ */

@@ -1,0 +1,63 @@
+/* GStreamer PeerJS
+ * Copyright (C) 2026 gst-peerjs contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/**
+ * SECTION:element-peerjssrc
+ * @title: peerjssrc
+ * @short_description: a receive-only member of a PeerJS mesh
+ *
+ * `peerjssrc` is the receive-only face of the PeerJS engine: a spectator,
+ * a recorder or OBS receiving the players of a PeerJS mesh. It registers
+ * #GstPeerJSBin:peer-id on the PeerJS #GstPeerJSBin:server (see
+ * #GstPeerJSBin for the bus messages); the media pads come with the mesh.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 -m peerjssrc server=ws://127.0.0.1:9000/ peer-id=viewer
+ * ]| Registers `viewer` on a local `gst-peerjs-server`.
+ *
+ * Since: 1.0
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstpeerjssrc.h"
+#include "gstpeerjselements.h"
+
+struct _GstPeerJSSrc
+{
+  GstPeerJSBin parent;
+};
+
+#define gst_peerjs_src_parent_class parent_class
+G_DEFINE_TYPE (GstPeerJSSrc, gst_peerjs_src, GST_TYPE_PEERJS_BIN);
+GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (peerjssrc, "peerjssrc",
+    GST_RANK_NONE, GST_TYPE_PEERJS_SRC, peerjs_element_init (plugin));
+
+static void
+gst_peerjs_src_init (GstPeerJSSrc * self)
+{
+}
+
+static void
+gst_peerjs_src_class_init (GstPeerJSSrcClass * klass)
+{
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstPeerJSBinClass *bin_class = GST_PEERJS_BIN_CLASS (klass);
+
+  bin_class->sends = FALSE;
+  bin_class->receives = TRUE;
+
+  gst_element_class_set_static_metadata (element_class, "PeerJS source",
+      "Source/Network/WebRTC",
+      "A receive-only member of a PeerJS WebRTC mesh",
+      "gst-peerjs contributors");
+}
