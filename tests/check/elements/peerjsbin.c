@@ -73,9 +73,11 @@ pipeline_new (const gchar * factory, const gchar * id)
 {
   gchar *desc = g_strdup_printf ("%s name=peer server=%s%s%s", factory,
       server_uri, id ? " peer-id=" : "", id ? id : "");
-  GstElement *pipeline = gst_parse_launch (desc, NULL);
+  GstElement *pipeline = gst_pipeline_new (NULL);
+  GstElement *element = gst_parse_launch (desc, NULL);
 
-  fail_unless (pipeline != NULL, "could not build %s", desc);
+  fail_unless (element != NULL, "could not build %s", desc);
+  gst_bin_add (GST_BIN (pipeline), element);
   g_free (desc);
   return pipeline;
 }
@@ -301,12 +303,11 @@ GST_END_TEST;
 
 GST_START_TEST (test_invalid_key)
 {
-  GstElement *pipeline = gst_parse_launch ("peerjssrc name=peer", NULL);
+  GstElement *pipeline = pipeline_new ("peerjssrc", "bob");
   GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "peer");
   GError *err;
 
-  g_object_set (src, "server", server_uri, "key", "nope", "peer-id", "bob",
-      NULL);
+  g_object_set (src, "key", "nope", NULL);
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
   err = expect_error (pipeline, 5000);
   fail_unless (g_error_matches (err, GST_PEERJS_ERROR,

@@ -690,7 +690,7 @@ GST_END_TEST;
 typedef struct
 {
   GSocketService *service;
-  guint16 port;
+  gint port;
   guint16 target;
   GMutex lock;
   GPtrArray *clients;           /* GIOStream of the client side */
@@ -890,34 +890,95 @@ GST_START_TEST (test_send_when_stopped)
 
 GST_END_TEST;
 
-/* wss:// to a server whose certificate nobody trusts fails with
- * ssl-unavailable, and a missing CA file is refused at start. */
-GST_START_TEST (test_tls_untrusted)
+/* wss:// is validated: a certificate from a CA nobody configured fails
+ * with ssl-unavailable, at once and for good; with tls-ca-file naming the
+ * CA that signed it, the same server works. */
+static GstPeerJSServer *
+tls_server_new (void)
 {
-  Recorder *r = recorder_new ();
-  GstPeerJSSession *s;
-  gchar *uri = g_strdup_printf ("wss://127.0.0.1:%u/", server_port);
+  GstPeerJSServer *tls = gst_peerjs_server_new ();
+  GTlsCertificate *cert;
   GError *error = NULL;
 
-  /* a plain server: the TLS handshake itself fails */
-  s = gst_peerjs_session_new (uri, NULL, "alice");
-  g_object_set (s, "connect-attempts", 2, NULL);
+  cert = g_tls_certificate_new_from_files (TEST_FILES "/server.pem",
+      TEST_FILES "/server.key", &error);
+  fail_unless (cert != NULL, "%s", error ? error->message : "");
+  g_object_set (tls, "port", 0, "tls-certificate", cert, NULL);
+  g_object_unref (cert);
+  fail_unless (gst_peerjs_server_start (tls, &error), "%s",
+      error ? error->message : "");
+  return tls;
+}
+
+static GError *
+tls_attempt (const gchar * uri, const gchar * ca_file, gboolean * opened)
+{
+  Recorder *r = recorder_new ();
+  GstPeerJSSession *s = gst_peerjs_session_new (uri, NULL, "alice");
+  GError *result = NULL;
+
+  g_object_set (s, "tls-ca-file", ca_file, NULL);
+  g_signal_connect (s, "open", G_CALLBACK (on_open), r);
   g_signal_connect (s, "error", G_CALLBACK (on_error), r);
   fail_unless (gst_peerjs_session_start (s, NULL));
-  fail_unless (recorder_wait (r, has_fatal, NULL, WAIT_MS));
-  fail_unless (r->fatal->domain == GST_PEERJS_ERROR);
+  *opened = FALSE;
+  if (recorder_wait (r, has_fatal, NULL, 5000))
+    result = g_error_copy (r->fatal);
+  else
+    *opened = r->opens == 1;
   session_free (s);
+  recorder_free (r);
+  return result;
+}
 
-  s = gst_peerjs_session_new (uri, NULL, "alice");
+GST_START_TEST (test_tls)
+{
+  GstPeerJSServer *tls = tls_server_new ();
+  gchar *uri = g_strdup_printf ("wss://127.0.0.1:%u/",
+      gst_peerjs_server_get_port (tls));
+  gboolean opened;
+  GError *error;
+  gint64 start = g_get_monotonic_time ();
+
+  /* the system's CAs do not know our test CA */
+  error = tls_attempt (uri, NULL, &opened);
+  fail_unless (g_error_matches (error, GST_PEERJS_ERROR,
+          GST_PEERJS_ERROR_SSL_UNAVAILABLE));
+  fail_unless (strstr (error->message, "tls-ca-file") != NULL, "%s",
+      error->message);
+  /* fatal at once: no retries for a certificate */
+  fail_unless (g_get_monotonic_time () - start < 2 * G_TIME_SPAN_SECOND);
+  g_error_free (error);
+
+  error = tls_attempt (uri, TEST_FILES "/other-ca.pem", &opened);
+  fail_unless (g_error_matches (error, GST_PEERJS_ERROR,
+          GST_PEERJS_ERROR_SSL_UNAVAILABLE));
+  g_error_free (error);
+
+  error = tls_attempt (uri, TEST_FILES "/ca.pem", &opened);
+  fail_unless (error == NULL, "%s", error ? error->message : "");
+  fail_unless (opened);
+
+  gst_peerjs_server_stop (tls);
+  gst_object_unref (tls);
+  g_free (uri);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_tls_missing_ca_file)
+{
+  GstPeerJSSession *s = gst_peerjs_session_new ("wss://127.0.0.1:1/", NULL,
+      "alice");
+  GError *error = NULL;
+
   g_object_set (s, "tls-ca-file", "/nonexistent/ca.pem", NULL);
   fail_if (gst_peerjs_session_start (s, &error));
   fail_unless (g_error_matches (error, GST_PEERJS_ERROR,
           GST_PEERJS_ERROR_SSL_UNAVAILABLE));
+  fail_unless (strstr (error->message, "/nonexistent/ca.pem") != NULL);
   g_error_free (error);
   gst_object_unref (s);
-
-  recorder_free (r);
-  g_free (uri);
 }
 
 GST_END_TEST;
@@ -946,7 +1007,10 @@ session_suite (void)
   tcase_add_test (tc, test_expire);
   tcase_add_test (tc, test_reconnect_takeover);
   tcase_add_test (tc, test_send_when_stopped);
-  tcase_add_test (tc, test_tls_untrusted);
+  tcase_add_test (tc, test_tls_missing_ca_file);
+  /* needs a TLS server of our own */
+  if (!external)
+    tcase_add_test (tc, test_tls);
   if (!external || g_getenv ("PEERJS_SERVER_CONTROL"))
     tcase_add_test (tc, test_reconnect_after_restart);
   /* reconfigures the embedded server */
