@@ -1,0 +1,249 @@
+// In-page test harness, loaded after peerjs.min.js (window.peerjs.Peer).
+// Everything the node side needs is on window.H and is driven through
+// page.evaluate(). Every wait is bounded (timeout in ms).
+//
+// Events are recorded in H.events as {seq, t, src, ev, ...detail}:
+//   src = peer name ('alice'), or '<peer>:<connectionId>' for connections.
+//   t   = epoch ms with sub-ms precision (same clock in every page of a browser).
+(() => {
+  'use strict';
+  const now = () => performance.timeOrigin + performance.now();
+
+  const H = {
+    server: null,          // {host, port, path, key}
+    peers: {},             // name -> Peer
+    conns: {},             // '<peer>:<connectionId>' -> MediaConnection | DataConnection
+    media: {},             // '<peer>:<connectionId>' -> remote media watch state
+    events: [],
+    seq: 0,
+    localStream: null,
+  };
+  window.H = H;
+
+  const waiters = new Set();
+
+  function log(...a) {
+    console.log('[H] ' + a.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' '));
+  }
+
+  function rec(src, ev, detail = {}) {
+    const e = { seq: ++H.seq, t: now(), src, ev, ...detail };
+    H.events.push(e);
+    if (ev !== 'data' && ev !== 'frame') log(src, ev, detail);
+    for (const w of [...waiters]) w.check();
+    return e;
+  }
+
+  function matches(e, src, ev, since, match) {
+    if (e.seq <= since || e.src !== src || e.ev !== ev) return false;
+    if (match) for (const k of Object.keys(match)) if (e[k] !== match[k]) return false;
+    return true;
+  }
+
+  /** Resolve with the first event (seq > since) of src whose ev is one of `evs`
+   *  and whose fields equal `match`. */
+  H.waitAny = (src, evs, { since = 0, timeout = 10000, match = null } = {}) =>
+    new Promise((resolve, reject) => {
+      const w = {
+        check() {
+          const e = H.events.find((x) => evs.some((ev) => matches(x, src, ev, since, match)));
+          if (e) { waiters.delete(w); clearTimeout(w.timer); resolve(e); }
+        },
+      };
+      w.timer = setTimeout(() => {
+        waiters.delete(w);
+        const seen = H.events.filter((x) => x.src === src && x.seq > since)
+          .map((x) => x.ev + (x.type ? '(' + x.type + ')' : '')).slice(-15);
+        reject(new Error(`timeout after ${timeout} ms waiting for ${src} ${evs.join('|')}` +
+          (match ? ' ' + JSON.stringify(match) : '') + `; events of ${src} since #${since}: [${seen.join(', ')}]`));
+      }, timeout);
+      waiters.add(w);
+      w.check();
+    });
+
+  H.waitFor = (src, ev, opts = {}) => H.waitAny(src, [ev], opts);
+
+  /** All events (optionally only of src / ev) after seq `since`. */
+  H.eventsOf = (src, ev, since = 0) =>
+    H.events.filter((e) => e.seq > since && (!src || e.src === src) && (!ev || e.ev === ev));
+
+  H.setServer = (s) => { H.server = s; };
+
+  H.getLocalStream = async () => {
+    if (!H.localStream)
+      H.localStream = await navigator.mediaDevices.getUserMedia({
+        audio: true, video: { width: 320, height: 240 } });
+    return H.localStream.getTracks().map((t) => ({ kind: t.kind, readyState: t.readyState, label: t.label }));
+  };
+
+  H.peerOptions = (extra = {}) => ({
+    host: H.server.host, port: H.server.port, path: H.server.path, key: H.server.key,
+    secure: false, debug: 2, config: { iceServers: [] }, ...extra,
+  });
+
+  /** Create a Peer; id null/undefined = ask the server for one. Does not wait. */
+  H.newPeer = (name, id, extra = {}) => {
+    const opts = H.peerOptions(extra);
+    const p = id ? new window.peerjs.Peer(id, opts) : new window.peerjs.Peer(opts);
+    H.peers[name] = p;
+    p.on('open', (pid) => rec(name, 'open', { id: pid }));
+    p.on('error', (e) => rec(name, 'error', { type: e.type, message: String(e.message ?? '') }));
+    p.on('disconnected', (pid) => rec(name, 'disconnected', { id: pid ?? null }));
+    p.on('close', () => rec(name, 'close'));
+    p.on('call', (mc) => {
+      const key = watchConn(name, mc);
+      rec(name, 'call', { key, connectionId: mc.connectionId, from: mc.peer, metadata: mc.metadata ?? null });
+      if (H.autoAnswer[name]) H.answer(key, H.autoAnswer[name].withStream);
+    });
+    p.on('connection', (dc) => {
+      const key = watchConn(name, dc);
+      rec(name, 'connection', {
+        key, connectionId: dc.connectionId, from: dc.peer, label: dc.label,
+        serialization: dc.serialization, reliable: dc.reliable, metadata: dc.metadata ?? null,
+      });
+    });
+    return opts;
+  };
+
+  H.autoAnswer = {};
+  /** Answer incoming calls of peer `name` right away (with the local stream or none). */
+  H.setAutoAnswer = (name, withStream = true) => { H.autoAnswer[name] = { withStream }; };
+
+  function encodeValue(d) {
+    if (d instanceof ArrayBuffer) return { __bytes: Array.from(new Uint8Array(d)) };
+    if (ArrayBuffer.isView(d)) return { __bytes: Array.from(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)) };
+    return d;
+  }
+  function decodeValue(v) {
+    if (v && typeof v === 'object' && Array.isArray(v.__bytes)) return new Uint8Array(v.__bytes).buffer;
+    return v;
+  }
+
+  function watchConn(peerName, c) {
+    const key = `${peerName}:${c.connectionId}`;
+    H.conns[key] = c;
+    c.on('open', () => rec(key, 'open'));
+    c.on('close', () => rec(key, 'close'));
+    c.on('error', (e) => rec(key, 'error', { type: e.type, message: String(e.message ?? '') }));
+    if (c.type === 'media') {
+      c.on('stream', (s) => {
+        rec(key, 'stream', { tracks: s.getTracks().map((t) => t.kind) });
+        watchMedia(key, s);
+      });
+    } else {
+      c.on('data', (d) => rec(key, 'data', { value: encodeValue(d) }));
+    }
+    return key;
+  }
+
+  // --- remote media -------------------------------------------------------
+
+  function watchMedia(key, stream) {
+    let m = H.media[key];
+    if (m) { m.stream = stream; return; }     // 'stream' fires once per track
+    const v = document.createElement('video');
+    v.muted = true; v.autoplay = true; v.playsInline = true;
+    v.width = 160; v.height = 120;
+    v.dataset.key = key;
+    document.body.appendChild(v);
+    v.srcObject = stream;
+    m = H.media[key] = { stream, video: v, frames: 0, firstFrameAt: null, lastMediaTime: null, playError: null };
+    v.play().catch((e) => { m.playError = String(e); });
+    const onFrame = (_now, meta) => {
+      m.frames++;
+      m.lastMediaTime = meta.mediaTime;
+      if (m.frames === 1) {
+        m.firstFrameAt = now();
+        rec(key, 'first-frame', { width: meta.width, height: meta.height });
+      }
+      if (m.frames === 10) rec(key, 'ten-frames');
+      if (H.media[key] === m) v.requestVideoFrameCallback(onFrame);
+    };
+    v.requestVideoFrameCallback(onFrame);
+  }
+
+  /** Snapshot of the remote media of a MediaConnection. */
+  H.mediaState = async (key) => {
+    const m = H.media[key];
+    const c = H.conns[key];
+    const out = { key, haveStream: !!m };
+    if (m) {
+      Object.assign(out, {
+        frames: m.frames, firstFrameAt: m.firstFrameAt, playError: m.playError,
+        videoWidth: m.video.videoWidth, videoHeight: m.video.videoHeight,
+        currentTime: m.video.currentTime, paused: m.video.paused,
+        audioTracks: m.stream.getAudioTracks().map((t) => ({ readyState: t.readyState, muted: t.muted, enabled: t.enabled })),
+        videoTracks: m.stream.getVideoTracks().map((t) => ({ readyState: t.readyState, muted: t.muted, enabled: t.enabled })),
+      });
+    }
+    if (c && c.peerConnection) {
+      out.iceConnectionState = c.peerConnection.iceConnectionState;
+      out.connectionState = c.peerConnection.connectionState;
+      out.inbound = {};
+      try {
+        const stats = await c.peerConnection.getStats();
+        stats.forEach((r) => {
+          if (r.type === 'inbound-rtp')
+            out.inbound[r.kind] = { packetsReceived: r.packetsReceived, bytesReceived: r.bytesReceived,
+              framesDecoded: r.framesDecoded, totalSamplesReceived: r.totalSamplesReceived };
+          if (r.type === 'candidate-pair' && r.nominated && r.state === 'succeeded') out.pair = r.id;
+        });
+      } catch (e) { out.statsError = String(e); }
+    }
+    return out;
+  };
+
+  // --- calls and data -----------------------------------------------------
+
+  /** `from` calls `to` with the local stream. Returns the key of the MediaConnection. */
+  H.call = (from, to, metadata) => {
+    if (!H.localStream) throw new Error('call before getLocalStream()');
+    const mc = H.peers[from].call(to, H.localStream, metadata === undefined ? {} : { metadata });
+    if (!mc) throw new Error(`${from}.call(${to}) returned ${mc}`);
+    const key = watchConn(from, mc);
+    rec(from, 'calling', { key, to, connectionId: mc.connectionId });
+    return key;
+  };
+
+  H.answer = (key, withStream = true) => {
+    const mc = H.conns[key];
+    mc.answer(withStream ? H.localStream : undefined);
+    rec(key, 'answered', { withStream });
+  };
+
+  /** `from` opens a DataConnection to `to`. Returns its key. */
+  H.connect = (from, to, opts = {}) => {
+    const dc = H.peers[from].connect(to, opts);
+    if (!dc) throw new Error(`${from}.connect(${to}) returned ${dc}`);
+    return watchConn(from, dc);
+  };
+
+  /** Send values (as encoded by the node side) on a DataConnection, in order. */
+  H.send = async (key, values) => {
+    const c = H.conns[key];
+    for (const v of values) await c.send(decodeValue(v));
+  };
+
+  H.close = (key) => { H.conns[key].close(); };
+
+  H.dataChannelInfo = (key) => {
+    const c = H.conns[key];
+    const dc = c.dataChannel;
+    return dc ? { label: dc.label, ordered: dc.ordered, readyState: dc.readyState, protocol: dc.protocol,
+      maxRetransmits: dc.maxRetransmits, serialization: c.serialization, reliable: c.reliable } : null;
+  };
+
+  H.peerState = (name) => {
+    const p = H.peers[name];
+    return { id: p.id, open: p.open, disconnected: p.disconnected, destroyed: p.destroyed };
+  };
+
+  /** peer.reconnect() once; returns the error text if it threw. */
+  H.reconnect = (name) => {
+    try { H.peers[name].reconnect(); return null; } catch (e) { return String(e); }
+  };
+
+  H.destroy = (name) => { const p = H.peers[name]; if (p && !p.destroyed) p.destroy(); };
+
+  log('harness ready, peerjs', typeof window.peerjs, window.peerjs && typeof window.peerjs.Peer);
+})();
