@@ -8,6 +8,8 @@ werror=false
 if [ -d build ]; then
   meson configure build -Dwerror=$werror >/dev/null
 else
-  meson setup build -Dwerror=$werror -Dtests=enabled
+  interop=auto
+  [ "${CI:-}" = "true" ] && interop=enabled
+  meson setup build -Dwerror=$werror -Dtests=enabled -Dinterop=$interop
 fi
 ninja -C build
