@@ -148,8 +148,7 @@ fatal_error_text (GstPeerJSBin * self, const GError * error)
       break;
     case GST_PEERJS_ERROR_NETWORK:
       text = g_strdup_printf ("Could not reach the PeerJS server %s: check "
-          "the server property and that the server is running.",
-          priv->server);
+          "the server property and that the server is running.", priv->server);
       break;
     case GST_PEERJS_ERROR_SSL_UNAVAILABLE:
       text = g_strdup_printf ("Could not set up TLS with the PeerJS server "
@@ -416,8 +415,7 @@ gst_peerjs_bin_class_init (GstPeerJSBinClass * klass)
   gobject_class->set_property = gst_peerjs_bin_set_property;
   gobject_class->get_property = gst_peerjs_bin_get_property;
   gobject_class->finalize = gst_peerjs_bin_finalize;
-  element_class->change_state =
-      GST_DEBUG_FUNCPTR (gst_peerjs_bin_change_state);
+  element_class->change_state = GST_DEBUG_FUNCPTR (gst_peerjs_bin_change_state);
 
   /**
    * GstPeerJSBin:server:

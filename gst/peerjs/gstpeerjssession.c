@@ -226,10 +226,6 @@ set_state (GstPeerJSSession * self, GstPeerJSSessionState state)
 
 static void
 emit_error (GstPeerJSSession * self, GstPeerJSError code, gboolean fatal,
-    const gchar * format, ...) G_GNUC_PRINTF (4, 5);
-
-static void
-emit_error (GstPeerJSSession * self, GstPeerJSError code, gboolean fatal,
     const gchar * format, ...)
 {
   GError *error;
@@ -663,8 +659,7 @@ id_received_cb (GObject * source, GAsyncResult * res, gpointer user_data)
   GBytes *body;
   gchar *id;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), res,
-      &error);
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
   if (!body) {
     if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
       session_socket_lost (self, error);
@@ -1408,19 +1403,16 @@ gst_peerjs_session_class_init (GstPeerJSSessionClass * klass)
       g_param_spec_string ("server-uri", "Server URI",
           "PeerJS server as ws[s]://host:port/path/",
           GST_PEERJS_DEFAULT_SERVER,
-          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-          G_PARAM_STATIC_STRINGS));
+          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_KEY,
       g_param_spec_string ("key", "Key", "PeerJS API key",
           GST_PEERJS_DEFAULT_KEY,
-          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-          G_PARAM_STATIC_STRINGS));
+          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_PEER_ID,
       g_param_spec_string ("peer-id", "Peer ID",
           "Local peer ID (NULL or empty: the server assigns one; reading "
           "gives the assigned one)", NULL,
-          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-          G_PARAM_STATIC_STRINGS));
+          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_TLS_CA_FILE,
       g_param_spec_string ("tls-ca-file", "TLS CA file",
           "PEM file of the CA(s) to trust for wss:// instead of the system "
@@ -1435,8 +1427,7 @@ gst_peerjs_session_class_init (GstPeerJSSessionClass * klass)
       g_param_spec_uint ("pending-timeout", "Pending timeout",
           "Milliseconds an ANSWER or CANDIDATE for an unknown connection is "
           "kept for gst_peerjs_session_claim_pending()", 0, 600000,
-          DEFAULT_PENDING_TIMEOUT,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+          DEFAULT_PENDING_TIMEOUT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_CONNECT_ATTEMPTS,
       g_param_spec_uint ("connect-attempts", "Connect attempts",
           "Attempts at the first registration before the server counts as "

@@ -166,8 +166,7 @@ GST_START_TEST (test_properties)
     g_free (key);
 
     g_object_set (e, "server", "ws://127.0.0.1:9000/myapp", "key", "k1",
-        "peer-id", "player one", "stun-server", "stun://127.0.0.1:3478",
-        NULL);
+        "peer-id", "player one", "stun-server", "stun://127.0.0.1:3478", NULL);
     g_object_get (e, "server", &server_str, "key", &key, "peer-id", &id,
         "stun-server", &stun, NULL);
     fail_unless_equals_string (server_str, "ws://127.0.0.1:9000/myapp");

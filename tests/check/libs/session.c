@@ -630,8 +630,7 @@ GST_START_TEST (test_reconnect_after_restart)
 
   server_restart ();
   restarted = g_get_monotonic_time ();
-  fail_unless (recorder_wait (r, opens_at_least, GUINT_TO_POINTER (2),
-          10000));
+  fail_unless (recorder_wait (r, opens_at_least, GUINT_TO_POINTER (2), 10000));
   GST_INFO ("re-registered %" G_GINT64_FORMAT " ms after the restart",
       (g_get_monotonic_time () - restarted) / 1000);
   fail_unless (g_get_monotonic_time () - restarted < 6 * G_TIME_SPAN_SECOND);
@@ -667,8 +666,7 @@ GST_START_TEST (test_heartbeat)
           WAIT_MS));
 
   /* bob (5 s heartbeat) is dropped and comes back; alice never drops */
-  fail_unless (recorder_wait (r2, opens_at_least, GUINT_TO_POINTER (2),
-          6000));
+  fail_unless (recorder_wait (r2, opens_at_least, GUINT_TO_POINTER (2), 6000));
   fail_unless (r2->non_fatal >= 1);
   fail_unless_equals_int (r->opens, 1);
   fail_unless_equals_int (r->non_fatal, 0);
