@@ -8,14 +8,22 @@ cd "$top"
 
 sh scripts/build.sh || { echo "0 passed, 1 failed"; exit 1; }
 
-fmt=0
-sh scripts/check-format || fmt=1
+# checks outside meson: formatting, and what `meson install` lays out
+extra_failed=0
+extra_passed=0
+for check in scripts/check-format scripts/check-install; do
+  if sh "$check"; then
+    extra_passed=$((extra_passed + 1))
+  else
+    extra_failed=$((extra_failed + 1))
+  fi
+done
 
 meson test -C build --print-errorlogs --no-rebuild "$@"
 rc=$?
 
 # meson's own summary is not one line; count from its log
-python3 - "$fmt" <<'PY'
+python3 - "$extra_passed" "$extra_failed" <<'PY'
 import json, os, sys
 passed = failed = skipped = 0
 for line in open("build/meson-logs/testlog.json"):
@@ -26,12 +34,11 @@ for line in open("build/meson-logs/testlog.json"):
         skipped += 1
     else:
         failed += 1
-fmt_failed = int(sys.argv[1])
+extra_passed, extra_failed = int(sys.argv[1]), int(sys.argv[2])
 if os.environ.get("CI") == "true":
     # a skipped test is not a pass: in CI everything must run
     failed += skipped
-print(f"format check: {'failed' if fmt_failed else 'ok'}")
-print(f"{passed + (1 - fmt_failed)} passed, {failed + fmt_failed} failed"
+print(f"{passed + extra_passed} passed, {failed + extra_failed} failed"
       + (f", {skipped} skipped" if skipped else ""))
 PY
-[ $rc -eq 0 ] && [ $fmt -eq 0 ]
+[ $rc -eq 0 ] && [ $extra_failed -eq 0 ]
