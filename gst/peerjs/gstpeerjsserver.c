@@ -545,29 +545,25 @@ queue_message (GstPeerJSServer * self, const GstPeerJSMessage * msg)
 }
 
 static void
+discard_queue (GstPeerJSServer * self, const gchar * id)
+{
+  g_hash_table_remove (self->queues, id);
+}
+
+static void
 deliver_queue (GstPeerJSServer * self, Client * client)
 {
   MessageQueue *mq = g_hash_table_lookup (self->queues, client->id);
-  QueuedMessage *queued;
+  GList *l;
 
   if (!mq)
     return;
 
-  g_hash_table_steal (self->queues, client->id);
   GST_DEBUG_OBJECT (self, "delivering %u queued messages to %s",
       mq->messages.length, client->id);
-  while ((queued = g_queue_pop_head (&mq->messages))) {
-    socket_send_frame (client->socket, queued->frame);
-    queued_message_free (queued);
-  }
-  /* the key was stolen with the queue */
-  message_queue_free (mq);
-}
-
-static void
-discard_queue (GstPeerJSServer * self, const gchar * id)
-{
-  g_hash_table_remove (self->queues, id);
+  for (l = mq->messages.head; l; l = l->next)
+    socket_send_frame (client->socket, ((QueuedMessage *) l->data)->frame);
+  discard_queue (self, client->id);
 }
 
 /* ------------------------------------------------------------------ */
