@@ -87,7 +87,7 @@ GST_DEBUG_CATEGORY_STATIC (peerjs_server_debug);
 #define EXPIRE_SWEEP_PERIOD_MS 1000
 /* how long stop() waits for clients to answer our close frames */
 #define STOP_DRAIN_TIMEOUT_MS 1000
-/* libsoup closes a socket (1009) on frames above this many times
+/* libsoup drops a connection whose frame exceeds this many times
  * max-message-size; below it we can still answer "Message too large" */
 #define FRAME_LIMIT_FACTOR 4
 
@@ -412,8 +412,8 @@ socket_send_frame (PeerSocket * sock, const gchar * frame)
     GST_DEBUG_OBJECT (sock->server, "socket not open, frame dropped");
     return;
   }
-  /* libsoup refuses (with a critical) text frames that are not UTF-8;
-   * json-glib always produces UTF-8, but a peer's ID need not be */
+  /* libsoup refuses text frames that are not UTF-8 with a critical;
+   * query_get() makes IDs valid UTF-8, so this is only a safety net */
   if (!g_utf8_validate (frame, -1, NULL)) {
     GST_WARNING_OBJECT (sock->server, "frame is not UTF-8, dropped");
     return;
@@ -468,7 +468,7 @@ socket_mark_unregistered (GstPeerJSServer * self, PeerSocket * sock)
 
     oldest->unregistered_link = NULL;
     GST_DEBUG_OBJECT (self, "too many unregistered sockets, closing the "
-        "oldest (%s)", oldest->client ? oldest->client->id : "rejected");
+        "oldest (%s)", oldest->client->id);
     socket_close (oldest, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
         "Too many unregistered connections");
   }
@@ -828,7 +828,8 @@ handshake (GstPeerJSServer * self, PeerSocket * sock, const gchar * key,
 }
 
 /* The first value of @name in a query string, decoded the way WHATWG
- * URLSearchParams does (`+` is a space); %NULL when absent. */
+ * URLSearchParams does: `+` is a space, broken escapes stay as they are
+ * and bytes that are not UTF-8 become U+FFFD. %NULL when absent. */
 static gchar *
 query_get (const gchar * query, const gchar * name)
 {
@@ -842,20 +843,20 @@ query_get (const gchar * query, const gchar * name)
   pairs = g_strsplit (query, "&", -1);
   for (i = 0; pairs[i] && !value; i++) {
     gchar *eq = strchr (pairs[i], '=');
-    gchar *raw_name, *raw_value;
+    gchar *pair_name, *raw_value;
 
     g_strdelimit (pairs[i], "+", ' ');
     raw_value = eq ? eq + 1 : pairs[i] + strlen (pairs[i]);
     if (eq)
       *eq = '\0';
-    raw_name = g_uri_unescape_string (pairs[i], NULL);
-    if (raw_name && g_str_equal (raw_name, name)) {
-      value = g_uri_unescape_string (raw_value, NULL);
-      /* URLSearchParams keeps broken escapes as they are */
-      if (!value)
-        value = g_strdup (raw_value);
+    pair_name = g_uri_unescape_string (pairs[i], NULL);
+    if (pair_name && g_str_equal (pair_name, name)) {
+      gchar *decoded = g_uri_unescape_string (raw_value, NULL);
+
+      value = g_utf8_make_valid (decoded ? decoded : raw_value, -1);
+      g_free (decoded);
     }
-    g_free (raw_name);
+    g_free (pair_name);
   }
   g_strfreev (pairs);
   return value;
@@ -1900,8 +1901,8 @@ gst_peerjs_server_class_init (GstPeerJSServerClass * klass)
    * GstPeerJSServer:max-message-size:
    *
    * Largest frame, in bytes, the server relays. A larger one is answered
-   * with an `ERROR` (`Message too large`) and dropped; beyond four times
-   * this size the socket is closed with code 1009.
+   * with an `ERROR` (`Message too large`) and dropped; libsoup drops the
+   * connection of a client that sends a frame over four times this size.
    *
    * Since: 1.0
    */

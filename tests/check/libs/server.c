@@ -777,12 +777,18 @@ GST_START_TEST (test_handshake_query_decoding)
   c = ws_connect ("key=peerjs&id=a%20b&token=t&version=1.5.5");
   expect_frame (c, OPEN_FRAME);
   assert_peers ("weird$id!,a b");
+  /* UTF-8 escapes are decoded; bytes that are not UTF-8 become U+FFFD */
+  c = ws_connect ("id=caf%C3%A9&key=peerjs&token=t");
+  expect_frame (c, OPEN_FRAME);
+  c = ws_connect ("key=peerjs&id=x%FF&token=t");
+  expect_frame (c, OPEN_FRAME);
+  assert_peers ("weird$id!,a b,caf\xc3\xa9,x\xef\xbf\xbd");
 
   /* `+` is a space too: same ID, same token, a takeover (no OPEN) */
   c = ws_connect ("key=peerjs&id=a+b&token=t");
   expect_nothing (c, QUIET_MS);
   expect_open_socket (c);
-  assert_peers ("weird$id!,a b");
+  assert_peers ("weird$id!,a b,caf\xc3\xa9,x\xef\xbf\xbd");
 }
 
 GST_END_TEST;
