@@ -23,7 +23,7 @@
 import http from 'node:http';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
-import { startPeerServer } from './servers.mjs';
+import { startPeerServer, handleSignalsYourself } from './servers.mjs';
 
 function usage(msg) {
   if (msg) console.error(`run-with-server: ${msg}`);
@@ -132,6 +132,7 @@ async function cleanup(code) {
   process.exit(code);
 }
 
+handleSignalsYourself();
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => {
     log(`got ${sig}, stopping`);

@@ -31,11 +31,19 @@ process.on('exit', () => {
     try { child.kill('SIGKILL'); } catch { /* already gone */ }
   }
 });
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  // Only install when nobody else did, so that node's default (exit) still
-  // happens, but through process.exit() which runs the 'exit' hook.
-  if (process.listenerCount(sig) === 0)
-    process.once(sig, () => process.exit(128 + ({ SIGINT: 2, SIGTERM: 15, SIGHUP: 1 })[sig]));
+// SIGINT/SIGTERM/SIGHUP (e.g. meson's timeout, which SIGTERMs the process
+// group and SIGKILLs it 0.5 s later) exit at once, so that the 'exit' hooks
+// run: ours kills the servers, playwright's SIGKILLs its browser (which lives
+// in its own process group and would otherwise survive). Playwright's own
+// SIGTERM handler only starts a graceful close and does not exit.
+// A program with its own cleanup (run-with-server.mjs) calls
+// handleSignalsYourself() to turn this off.
+let exitOnSignal = true;
+export function handleSignalsYourself() { exitOnSignal = false; }
+for (const [sig, n] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]]) {
+  process.on(sig, () => {
+    if (exitOnSignal) process.exit(128 + n);
+  });
 }
 
 /** Which server kind the tests use: env INTEROP_SERVER=peer|gst (default peer). */
