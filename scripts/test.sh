@@ -11,7 +11,7 @@ sh scripts/build.sh || { echo "0 passed, 1 failed"; exit 1; }
 # checks outside meson: formatting, and what `meson install` lays out
 extra_failed=0
 extra_passed=0
-for check in scripts/check-format scripts/check-install; do
+for check in scripts/check-format scripts/check-install scripts/check-asan; do
   if sh "$check"; then
     extra_passed=$((extra_passed + 1))
   else
