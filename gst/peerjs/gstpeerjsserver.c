@@ -42,6 +42,7 @@
  * |[<!-- language="C" -->
  * GstPeerJSServer *server = gst_peerjs_server_new ();
  * GError *error = NULL;
+ * gchar *uri;
  *
  * g_object_set (server, "port", 0, "allow-discovery", TRUE, NULL);
  * if (!gst_peerjs_server_start (server, &error))
