@@ -25,6 +25,9 @@ typedef enum
   GST_PEERJS_TRACK_VIDEO,
 } GstPeerJSTrackKind;
 
+GType gst_peerjs_track_kind_get_type (void);
+#define GST_TYPE_PEERJS_TRACK_KIND (gst_peerjs_track_kind_get_type ())
+
 /**
  * GstPeerJSVideoCodec:
  * @GST_PEERJS_VIDEO_CODEC_VP8: VP8 (vp8enc), the default
