@@ -15,7 +15,10 @@
 #include <gst/peerjs/peerjs.h>
 #include <gst/video/video.h>
 
+#include "gstpeerjsconnection.h"
 #include "gstpeerjsfanout.h"
+
+#include <string.h>
 
 /* ---- helpers ---- */
 
@@ -26,6 +29,7 @@ typedef struct
   guint keyframes;
   gint width, height;
   gchar *media_type;
+  gint64 first_buffer_time;     /* monotonic, us */
 } Counter;
 
 static void
@@ -73,7 +77,8 @@ count_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER) {
     GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
 
-    c->buffers++;
+    if (c->buffers++ == 0)
+      c->first_buffer_time = g_get_monotonic_time ();
     if (!GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT))
       c->keyframes++;
   } else if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_CAPS) {
@@ -357,11 +362,759 @@ GST_START_TEST (test_fanout_keyframes)
 
 GST_END_TEST;
 
+/* ---- connections ---- */
+
+/* A thread running the context the connections keep their timers on and
+ * emit "state-changed" from, and where the "network" delivers messages:
+ * the part a session thread plays in the elements. */
+static GMainContext *net_context;
+static GMainLoop *net_loop;
+static GThread *net_thread;
+
+static gpointer
+net_thread_func (gpointer data)
+{
+  g_main_context_push_thread_default (net_context);
+  g_main_loop_run (net_loop);
+  g_main_context_pop_thread_default (net_context);
+  return NULL;
+}
+
+static void
+net_setup (void)
+{
+  net_context = g_main_context_new ();
+  net_loop = g_main_loop_new (net_context, FALSE);
+  net_thread = g_thread_new ("net", net_thread_func, NULL);
+}
+
+static void
+net_teardown (void)
+{
+  g_main_loop_quit (net_loop);
+  g_thread_join (net_thread);
+  g_main_loop_unref (net_loop);
+  g_main_context_unref (net_context);
+}
+
+static void
+net_invoke (GSourceFunc func, gpointer data, GDestroyNotify notify)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_callback (source, func, data, notify);
+  g_source_attach (source, net_context);
+  g_source_unref (source);
+}
+
+static gboolean
+set_flag (gpointer data)
+{
+  g_atomic_int_set ((gint *) data, 1);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+flag_is_set (gpointer data)
+{
+  return g_atomic_int_get ((gint *) data) == 1;
+}
+
+/* Everything queued on the net context before now has run. */
+static void
+net_flush (void)
+{
+  gint flag = 0;
+
+  net_invoke (set_flag, &flag, NULL);
+  fail_unless (wait_for (flag_is_set, &flag, 5000));
+}
+
+typedef struct _Member Member;
+
+struct _Member
+{
+  const gchar *id;
+  GstBin *bin;
+  GstPeerJSFanout *fanout;
+  GstElement *video_filter;
+  GstPeerJSConnectionConfig config;
+  Member *peer;
+  gboolean link_pads;           /* link "pad-added" pads to counting sinks */
+  gboolean deaf;                /* drop what is sent to this member */
+
+  GMutex lock;
+  GstPeerJSConnection *conn;
+  GstPeerJSConnectionState state;
+  gchar *reason;
+  guint pads[2];
+  gchar *answer_sdp;            /* the last ANSWER it sent */
+  gint64 offer_time;
+
+  Counter video, audio;
+};
+
+static void member_wire (Member * m, GstPeerJSConnection * conn);
+
+static Member *
+member_new (GstElement * pipeline, const gchar * id, GstPeerJSVideoCodec codec)
+{
+  Member *m = g_new0 (Member, 1);
+  GstPad *vin, *ain;
+
+  m->id = id;
+  g_mutex_init (&m->lock);
+  counter_init (&m->video);
+  counter_init (&m->audio);
+  m->link_pads = TRUE;
+  m->bin = GST_BIN (gst_bin_new (id));
+  gst_bin_add (GST_BIN (pipeline), GST_ELEMENT (m->bin));
+
+  m->fanout = gst_peerjs_fanout_new (m->bin, codec, 500);
+  vin = gst_peerjs_fanout_add_input (m->fanout, GST_PEERJS_TRACK_VIDEO);
+  ain = gst_peerjs_fanout_add_input (m->fanout, GST_PEERJS_TRACK_AUDIO);
+  m->video_filter = live_video_source (m->bin, 320, 240, vin);
+  live_audio_source (m->bin, ain);
+  gst_object_unref (vin);
+  gst_object_unref (ain);
+
+  m->config.bin = m->bin;
+  m->config.fanout = m->fanout;
+  m->config.send = TRUE;
+  m->config.receive = TRUE;
+  m->config.context = net_context;
+  m->config.latency_ms = 50;
+  m->config.timeout_ms = 10000;
+  return m;
+}
+
+static void
+member_free (Member * m)
+{
+  if (m->conn) {
+    g_signal_handlers_disconnect_by_data (m->conn, m);
+    /* nothing else holds it: no promise, timer or emission is left */
+    ASSERT_OBJECT_REFCOUNT (m->conn, "connection", 1);
+    gst_object_unref (m->conn);
+  }
+  gst_object_unref (m->fanout);
+  g_free (m->reason);
+  g_free (m->answer_sdp);
+  counter_clear (&m->video);
+  counter_clear (&m->audio);
+  g_mutex_clear (&m->lock);
+  g_free (m);
+}
+
+typedef struct
+{
+  Member *to;
+  GstPeerJSMessage *msg;
+} Delivery;
+
+static void
+delivery_free (Delivery * d)
+{
+  gst_peerjs_message_free (d->msg);
+  g_free (d);
+}
+
+/* The receiving side, as the element will do it: an OFFER makes the
+ * answering connection, the rest goes to the connection. */
+static gboolean
+deliver (gpointer data)
+{
+  Delivery *d = data;
+  Member *m = d->to;
+  GstPeerJSConnection *conn;
+  GError *error = NULL;
+
+  if (d->msg->type == GST_PEERJS_MESSAGE_OFFER) {
+    conn = gst_peerjs_connection_new_answer (&m->config, d->msg);
+    fail_unless (conn != NULL);
+    fail_unless_equals_string (gst_peerjs_connection_get_remote_id (conn),
+        d->msg->src);
+    fail_if (gst_peerjs_connection_is_outgoing (conn));
+    member_wire (m, conn);
+    fail_unless (gst_peerjs_connection_start (conn, &error), "%s",
+        error ? error->message : "");
+    return G_SOURCE_REMOVE;
+  }
+
+  g_mutex_lock (&m->lock);
+  conn = m->conn ? gst_object_ref (m->conn) : NULL;
+  g_mutex_unlock (&m->lock);
+  if (conn) {
+    fail_unless_equals_string (d->msg->connection_id,
+        gst_peerjs_connection_get_id (conn));
+    gst_peerjs_connection_handle_message (conn, d->msg);
+    gst_object_unref (conn);
+  }
+  return G_SOURCE_REMOVE;
+}
+
+/* What goes over the wire and through the server: serialized, `src`
+ * stamped, parsed again, delivered on the net thread. */
+static GstPeerJSMessage *
+relay (const GstPeerJSMessage * msg, const gchar * src)
+{
+  GstPeerJSMessage *copy = gst_peerjs_message_copy (msg);
+  GstPeerJSMessage *parsed;
+  GError *error = NULL;
+  gchar *text;
+  gsize len;
+
+  g_free (copy->src);
+  copy->src = g_strdup (src);
+  text = gst_peerjs_message_serialize (copy, &len);
+  parsed = gst_peerjs_message_parse (text, len, GST_PEERJS_PARSE_FULL,
+      GST_PEERJS_MAX_MESSAGE_SIZE, &error);
+  fail_unless (parsed != NULL, "%s: %s", text, error ? error->message : "");
+  g_free (text);
+  gst_peerjs_message_free (copy);
+  return parsed;
+}
+
+static void
+deliver_later (Member * to, const GstPeerJSMessage * msg, const gchar * src)
+{
+  Delivery *d = g_new0 (Delivery, 1);
+
+  d->to = to;
+  d->msg = relay (msg, src);
+  net_invoke (deliver, d, (GDestroyNotify) delivery_free);
+}
+
+static void
+on_send_message (GstPeerJSConnection * conn, const GstPeerJSMessage * msg,
+    Member * m)
+{
+  fail_unless_equals_string (msg->connection_id,
+      gst_peerjs_connection_get_id (conn));
+  g_mutex_lock (&m->lock);
+  if (msg->type == GST_PEERJS_MESSAGE_OFFER)
+    m->offer_time = g_get_monotonic_time ();
+  if (msg->type == GST_PEERJS_MESSAGE_ANSWER) {
+    g_free (m->answer_sdp);
+    m->answer_sdp = g_strdup (msg->sdp);
+  }
+  /* the candidates come after the description */
+  if (msg->type == GST_PEERJS_MESSAGE_CANDIDATE)
+    fail_unless (m->offer_time || m->answer_sdp,
+        "a CANDIDATE before the OFFER/ANSWER");
+  g_mutex_unlock (&m->lock);
+
+  if (m->peer && !m->peer->deaf)
+    deliver_later (m->peer, msg, m->id);
+}
+
+static void
+on_state_changed (GstPeerJSConnection * conn, GstPeerJSConnectionState state,
+    const gchar * reason, Member * m)
+{
+  GST_INFO ("%s: %s (%s)", m->id, gst_peerjs_connection_state_name (state),
+      reason);
+  fail_unless (g_main_context_is_owner (net_context),
+      "state-changed outside the context");
+  g_mutex_lock (&m->lock);
+  m->state = state;
+  g_free (m->reason);
+  m->reason = g_strdup (reason);
+  g_mutex_unlock (&m->lock);
+}
+
+static void
+on_pad_added (GstPeerJSConnection * conn, GstPad * pad,
+    GstPeerJSTrackKind kind, Member * m)
+{
+  GstCaps *caps = gst_pad_get_current_caps (pad);
+
+  GST_INFO ("%s: remote %s pad %" GST_PTR_FORMAT, m->id,
+      kind == GST_PEERJS_TRACK_VIDEO ? "video" : "audio", caps);
+  gst_clear_caps (&caps);
+  g_mutex_lock (&m->lock);
+  m->pads[kind]++;
+  g_mutex_unlock (&m->lock);
+  if (m->link_pads)
+    counting_sink (m->bin, pad, kind == GST_PEERJS_TRACK_VIDEO ? &m->video :
+        &m->audio);
+}
+
+static void
+on_pad_removed (GstPeerJSConnection * conn, GstPad * pad, Member * m)
+{
+  GstPad *peer = gst_pad_get_peer (pad);
+
+  /* as the element does with its ghost pad */
+  if (peer) {
+    gst_pad_unlink (pad, peer);
+    gst_object_unref (peer);
+  }
+}
+
+static void
+member_wire (Member * m, GstPeerJSConnection * conn)
+{
+  g_signal_connect (conn, "send-message", G_CALLBACK (on_send_message), m);
+  g_signal_connect (conn, "state-changed", G_CALLBACK (on_state_changed), m);
+  g_signal_connect (conn, "pad-added", G_CALLBACK (on_pad_added), m);
+  g_signal_connect (conn, "pad-removed", G_CALLBACK (on_pad_removed), m);
+  g_mutex_lock (&m->lock);
+  m->conn = conn;
+  g_mutex_unlock (&m->lock);
+}
+
+static void
+member_call (Member * m, const gchar * remote_id)
+{
+  JsonNode *metadata = json_from_string ("{\"m\":1}", NULL);
+  GstPeerJSConnection *conn;
+  GError *error = NULL;
+
+  conn = gst_peerjs_connection_new_call (&m->config, remote_id, metadata);
+  json_node_unref (metadata);
+  fail_unless (conn != NULL);
+  fail_unless (gst_peerjs_connection_is_outgoing (conn));
+  fail_unless (g_str_has_prefix (gst_peerjs_connection_get_id (conn), "mc_"));
+  fail_unless_equals_int (gst_peerjs_connection_get_state (conn),
+      GST_PEERJS_CONNECTION_STATE_NEW);
+  member_wire (m, conn);
+  fail_unless (gst_peerjs_connection_start (conn, &error), "%s",
+      error ? error->message : "");
+}
+
+typedef struct
+{
+  Member *m;
+  GstPeerJSConnectionState state;
+} StateWait;
+
+static gboolean
+in_state (gpointer data)
+{
+  StateWait *w = data;
+  gboolean done;
+
+  g_mutex_lock (&w->m->lock);
+  done = w->m->state == w->state;
+  g_mutex_unlock (&w->m->lock);
+  return done;
+}
+
+static gboolean
+wait_state (Member * m, GstPeerJSConnectionState state, guint timeout_ms)
+{
+  StateWait w = { m, state };
+
+  return wait_for (in_state, &w, timeout_ms);
+}
+
+static void
+check_reason (Member * m, const gchar * reason)
+{
+  g_mutex_lock (&m->lock);
+  fail_unless_equals_string (m->reason, reason);
+  g_mutex_unlock (&m->lock);
+}
+
+static GstElement *pipeline;
+static Member *a, *b;
+
+static void
+call_setup (GstPeerJSVideoCodec codec)
+{
+  net_setup ();
+  pipeline = gst_pipeline_new (NULL);
+  a = member_new (pipeline, "a", codec);
+  b = member_new (pipeline, "b", codec);
+  a->peer = b;
+  b->peer = a;
+  set_state_and_wait (pipeline, GST_STATE_PLAYING);
+}
+
+static void
+call_teardown (void)
+{
+  set_state_and_wait (pipeline, GST_STATE_NULL);
+  net_flush ();
+  member_free (a);
+  member_free (b);
+  gst_object_unref (pipeline);
+  net_teardown ();
+}
+
+static gboolean
+is_playing (GstElement * element)
+{
+  GstState state = GST_STATE_VOID_PENDING;
+
+  return gst_element_get_state (element, &state, NULL, 0) ==
+      GST_STATE_CHANGE_SUCCESS && state == GST_STATE_PLAYING;
+}
+
+#define N_BUFFERS 30
+
+/* A calls B; both connect and decode each other's audio and video. */
+static void
+connect_both_ways (void)
+{
+  member_call (a, "b");
+  fail_unless (wait_state (a, GST_PEERJS_CONNECTION_STATE_CONNECTED, 10000),
+      "a: not connected");
+  fail_unless (wait_state (b, GST_PEERJS_CONNECTION_STATE_CONNECTED, 10000),
+      "b: not connected");
+  fail_unless (wait_buffers (&b->video, N_BUFFERS, 0, 10000),
+      "b got %u video frames", counter_buffers (&b->video));
+  fail_unless (wait_buffers (&a->video, N_BUFFERS, 0, 10000),
+      "a got %u video frames", counter_buffers (&a->video));
+  fail_unless (wait_buffers (&b->audio, N_BUFFERS, 0, 10000),
+      "b got %u audio buffers", counter_buffers (&b->audio));
+  fail_unless (wait_buffers (&a->audio, N_BUFFERS, 0, 10000),
+      "a got %u audio buffers", counter_buffers (&a->audio));
+  fail_unless_equals_string (a->video.media_type, "video/x-raw");
+  fail_unless_equals_string (a->audio.media_type, "audio/x-raw");
+  fail_unless_equals_int (b->video.width, 320);
+  fail_unless_equals_int (a->video.height, 240);
+}
+
+/* A hangs up; B notices through the aux channel, at once. */
+static void
+hang_up (void)
+{
+  gint64 start;
+
+  start = g_get_monotonic_time ();
+  gst_peerjs_connection_close (a->conn);
+  gst_peerjs_connection_close (a->conn);        /* idempotent */
+  fail_unless (wait_state (a, GST_PEERJS_CONNECTION_STATE_DISCONNECTED, 2000));
+  check_reason (a, "closed");
+  fail_unless (wait_state (b, GST_PEERJS_CONNECTION_STATE_DISCONNECTED,
+          2000), "b did not notice the hang-up");
+  check_reason (b, "remote-hangup");
+  g_print ("hang-up noticed by the remote after %d ms\n",
+      (gint) ((g_get_monotonic_time () - start) / 1000));
+
+  gst_peerjs_connection_close (b->conn);
+  fail_unless (is_playing (pipeline), "the pipeline stopped");
+  assert_no_error (pipeline);
+}
+
+static gint64 connected_time;
+
+static void
+on_connected_time (GstPeerJSConnection * conn, GstPeerJSConnectionState state,
+    const gchar * reason, gpointer data)
+{
+  if (state == GST_PEERJS_CONNECTION_STATE_CONNECTED)
+    connected_time = g_get_monotonic_time ();
+}
+
+static void
+check_call (GstPeerJSVideoCodec codec, const gchar * what)
+{
+  call_setup (codec);
+  connected_time = 0;
+  member_call (a, "b");
+  g_signal_connect (a->conn, "state-changed", G_CALLBACK (on_connected_time),
+      NULL);
+  fail_unless (wait_state (a, GST_PEERJS_CONNECTION_STATE_CONNECTED, 10000),
+      "a: not connected");
+  fail_unless (wait_state (b, GST_PEERJS_CONNECTION_STATE_CONNECTED, 10000),
+      "b: not connected");
+  check_reason (b, "connected");
+  fail_unless (wait_buffers (&b->video, N_BUFFERS, 0, 10000),
+      "b got %u video frames", counter_buffers (&b->video));
+  fail_unless (wait_buffers (&a->video, N_BUFFERS, 0, 10000),
+      "a got %u video frames", counter_buffers (&a->video));
+  fail_unless (wait_buffers (&b->audio, N_BUFFERS, 0, 10000),
+      "b got %u audio buffers", counter_buffers (&b->audio));
+  fail_unless (wait_buffers (&a->audio, N_BUFFERS, 0, 10000),
+      "a got %u audio buffers", counter_buffers (&a->audio));
+  fail_unless_equals_int (b->video.width, 320);
+  fail_unless_equals_int (a->video.height, 240);
+  /* the answer sends too: both m-lines sendrecv */
+  fail_unless (b->answer_sdp != NULL);
+  fail_unless (strstr (b->answer_sdp, "a=recvonly") == NULL, "%s",
+      b->answer_sdp);
+  g_print ("%s: OFFER -> CONNECTED %d ms, -> first video frame at a %d ms, "
+      "at b %d ms\n", what,
+      (gint) ((connected_time - a->offer_time) / 1000),
+      (gint) ((a->video.first_buffer_time - a->offer_time) / 1000),
+      (gint) ((b->video.first_buffer_time - a->offer_time) / 1000));
+
+  hang_up ();
+  call_teardown ();
+}
+
+GST_START_TEST (test_call_vp8)
+{
+  check_call (GST_PEERJS_VIDEO_CODEC_VP8, "VP8");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_call_h264)
+{
+  check_call (GST_PEERJS_VIDEO_CODEC_H264, "H.264");
+}
+
+GST_END_TEST;
+
+/* The caller's camera changes resolution mid-call: no renegotiation, the
+ * remote decodes the new size. */
+GST_START_TEST (test_caps_change)
+{
+  guint before;
+
+  call_setup (GST_PEERJS_VIDEO_CODEC_VP8);
+  connect_both_ways ();
+
+  before = counter_buffers (&b->video);
+  set_video_size (a->video_filter, 640, 480);
+  fail_unless (wait_buffers (&b->video, before + N_BUFFERS, 640, 10000),
+      "b: %u frames, width %d", counter_buffers (&b->video), b->video.width);
+  fail_unless_equals_int (b->video.height, 480);
+  /* and the other direction did not notice */
+  before = counter_buffers (&a->video);
+  fail_unless (wait_buffers (&a->video, before + N_BUFFERS, 320, 10000));
+  assert_no_error (pipeline);
+
+  hang_up ();
+  call_teardown ();
+}
+
+GST_END_TEST;
+
+/* Nobody links B's pads: nothing stalls, A still gets B's media. */
+GST_START_TEST (test_unlinked_pads)
+{
+  call_setup (GST_PEERJS_VIDEO_CODEC_VP8);
+  b->link_pads = FALSE;
+  member_call (a, "b");
+  fail_unless (wait_state (b, GST_PEERJS_CONNECTION_STATE_CONNECTED, 10000));
+  fail_unless (wait_buffers (&a->video, N_BUFFERS, 0, 10000));
+  fail_unless (wait_buffers (&a->audio, N_BUFFERS, 0, 10000));
+  /* a while later, still flowing */
+  g_usleep (G_USEC_PER_SEC);
+  fail_unless (wait_buffers (&a->video, counter_buffers (&a->video) + 20, 0,
+          5000));
+  g_mutex_lock (&b->lock);
+  fail_unless_equals_int (b->pads[GST_PEERJS_TRACK_VIDEO], 1);
+  fail_unless_equals_int (b->pads[GST_PEERJS_TRACK_AUDIO], 1);
+  g_mutex_unlock (&b->lock);
+  assert_no_error (pipeline);
+
+  hang_up ();
+  call_teardown ();
+}
+
+GST_END_TEST;
+
+/* Nobody answers: FAILED after the timeout. */
+GST_START_TEST (test_timeout)
+{
+  gint64 start;
+
+  call_setup (GST_PEERJS_VIDEO_CODEC_VP8);
+  b->deaf = TRUE;
+  a->config.timeout_ms = 1000;
+  start = g_get_monotonic_time ();
+  member_call (a, "b");
+  fail_unless (wait_state (a, GST_PEERJS_CONNECTION_STATE_FAILED, 5000));
+  check_reason (a, "timeout");
+  fail_unless (g_get_monotonic_time () - start >= 900 * 1000);
+  gst_peerjs_connection_close (a->conn);
+  /* a failed connection stays failed */
+  net_flush ();
+  check_reason (a, "timeout");
+  fail_unless (is_playing (pipeline));
+  assert_no_error (pipeline);
+  call_teardown ();
+}
+
+GST_END_TEST;
+
+static gboolean
+has_answer (gpointer data)
+{
+  Member *m = data;
+  gboolean done;
+
+  g_mutex_lock (&m->lock);
+  done = m->answer_sdp != NULL;
+  g_mutex_unlock (&m->lock);
+  return done;
+}
+
+#define FINGERPRINT "5A:8E:1C:30:42:77:9B:D4:0F:16:E3:A2:6C:81:59:B7:" \
+  "24:CE:9D:05:B1:73:48:EA:2F:60:93:DB:17:8C:45:F2"
+
+/* A browser's offer, with payload types that are not ours: the answer
+ * takes them and sends (pitfall 2 of the webrtcbin notes: otherwise
+ * webrtcbin answers recvonly without a word). */
+static const gchar *browser_offer =
+    "v=0\r\n"
+    "o=- 4611731400430051336 2 IN IP4 127.0.0.1\r\n"
+    "s=-\r\n"
+    "t=0 0\r\n"
+    "a=group:BUNDLE 0 1 2\r\n"
+    "a=extmap-allow-mixed\r\n"
+    "a=msid-semantic: WMS s1\r\n"
+    "m=audio 9 UDP/TLS/RTP/SAVPF 109 9 0 8 126\r\n"
+    "c=IN IP4 0.0.0.0\r\n"
+    "a=rtcp:9 IN IP4 0.0.0.0\r\n"
+    "a=ice-ufrag:xZVE\r\n"
+    "a=ice-pwd:4Ko2iuFHO53U0gVNTWh1uFE5\r\n"
+    "a=ice-options:trickle\r\n"
+    "a=fingerprint:sha-256 " FINGERPRINT "\r\n"
+    "a=setup:actpass\r\n"
+    "a=mid:0\r\n"
+    "a=sendrecv\r\n"
+    "a=msid:s1 t1\r\n"
+    "a=rtcp-mux\r\n"
+    "a=rtpmap:109 opus/48000/2\r\n"
+    "a=rtcp-fb:109 transport-cc\r\n"
+    "a=fmtp:109 minptime=10;useinbandfec=1\r\n"
+    "a=rtpmap:9 G722/8000\r\n"
+    "a=rtpmap:0 PCMU/8000\r\n"
+    "a=rtpmap:8 PCMA/8000\r\n"
+    "a=rtpmap:126 telephone-event/8000\r\n"
+    "a=ssrc:1001 cname:c1\r\n"
+    "a=ssrc:1001 msid:s1 t1\r\n"
+    "m=video 9 UDP/TLS/RTP/SAVPF 98 99 100 101 104 105 106 107\r\n"
+    "c=IN IP4 0.0.0.0\r\n"
+    "a=rtcp:9 IN IP4 0.0.0.0\r\n"
+    "a=ice-ufrag:xZVE\r\n"
+    "a=ice-pwd:4Ko2iuFHO53U0gVNTWh1uFE5\r\n"
+    "a=ice-options:trickle\r\n"
+    "a=fingerprint:sha-256 " FINGERPRINT "\r\n"
+    "a=setup:actpass\r\n"
+    "a=mid:1\r\n"
+    "a=sendrecv\r\n"
+    "a=msid:s1 t2\r\n"
+    "a=rtcp-mux\r\n"
+    "a=rtcp-rsize\r\n"
+    "a=rtpmap:98 VP9/90000\r\n"
+    "a=rtcp-fb:98 nack\r\n"
+    "a=rtcp-fb:98 nack pli\r\n"
+    "a=fmtp:98 profile-id=0\r\n"
+    "a=rtpmap:99 rtx/90000\r\n"
+    "a=fmtp:99 apt=98\r\n"
+    "a=rtpmap:100 VP8/90000\r\n"
+    "a=rtcp-fb:100 goog-remb\r\n"
+    "a=rtcp-fb:100 transport-cc\r\n"
+    "a=rtcp-fb:100 ccm fir\r\n"
+    "a=rtcp-fb:100 nack\r\n"
+    "a=rtcp-fb:100 nack pli\r\n"
+    "a=rtpmap:101 rtx/90000\r\n"
+    "a=fmtp:101 apt=100\r\n"
+    "a=rtpmap:104 H264/90000\r\n"
+    "a=rtcp-fb:104 ccm fir\r\n"
+    "a=rtcp-fb:104 nack\r\n"
+    "a=rtcp-fb:104 nack pli\r\n"
+    "a=fmtp:104 level-asymmetry-allowed=1;packetization-mode=0;"
+    "profile-level-id=42e01f\r\n"
+    "a=rtpmap:105 rtx/90000\r\n"
+    "a=fmtp:105 apt=104\r\n"
+    "a=rtpmap:106 H264/90000\r\n"
+    "a=rtcp-fb:106 ccm fir\r\n"
+    "a=rtcp-fb:106 nack\r\n"
+    "a=rtcp-fb:106 nack pli\r\n"
+    "a=fmtp:106 level-asymmetry-allowed=1;packetization-mode=1;"
+    "profile-level-id=42e01f\r\n"
+    "a=rtpmap:107 rtx/90000\r\n"
+    "a=fmtp:107 apt=106\r\n"
+    "a=ssrc:2001 cname:c1\r\n"
+    "a=ssrc:2001 msid:s1 t2\r\n"
+    "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n"
+    "c=IN IP4 0.0.0.0\r\n"
+    "a=ice-ufrag:xZVE\r\n"
+    "a=ice-pwd:4Ko2iuFHO53U0gVNTWh1uFE5\r\n"
+    "a=ice-options:trickle\r\n"
+    "a=fingerprint:sha-256 " FINGERPRINT "\r\n"
+    "a=setup:actpass\r\n"
+    "a=mid:2\r\n" "a=sctp-port:5000\r\n" "a=max-message-size:262144\r\n";
+
+/* The m-line of @kind ("audio", "video") in @sdp, up to the next one. */
+static gchar *
+media_section (const gchar * sdp, const gchar * kind)
+{
+  gchar *start_tag = g_strdup_printf ("m=%s ", kind);
+  const gchar *start = strstr (sdp, start_tag);
+  const gchar *end;
+
+  g_free (start_tag);
+  fail_unless (start != NULL, "no m=%s in %s", kind, sdp);
+  end = strstr (start + 2, "\r\nm=");
+  return end ? g_strndup (start, end - start) : g_strdup (start);
+}
+
+static void
+check_answer_to_browser (GstPeerJSVideoCodec codec, const gchar * video_pt)
+{
+  GstPeerJSMessage *offer, *cand;
+  gchar *audio, *video, *expected;
+
+  call_setup (codec);
+  offer = gst_peerjs_message_new_offer ("b", GST_PEERJS_CONNECTION_MEDIA,
+      "mc_browsercall1", browser_offer);
+  /* the browser's candidates follow at once, before we answer, one per
+   * m-line, Chromium's extra attributes included */
+  cand = gst_peerjs_message_new_candidate ("b", GST_PEERJS_CONNECTION_MEDIA,
+      "mc_browsercall1", "candidate:448721621 1 udp 2122260223 127.0.0.1 9 "
+      "typ host generation 0 ufrag xZVE network-id 1 network-cost 50", "0", 0);
+  deliver_later (b, offer, "browser");
+  deliver_later (b, cand, "browser");
+  g_free (cand->sdp_mid);
+  cand->sdp_mid = g_strdup ("1");
+  cand->sdp_mline_index = -1;   /* by mid only */
+  deliver_later (b, cand, "browser");
+  gst_peerjs_message_free (offer);
+  gst_peerjs_message_free (cand);
+
+  fail_unless (wait_for (has_answer, b, 5000), "no ANSWER");
+  audio = media_section (b->answer_sdp, "audio");
+  video = media_section (b->answer_sdp, "video");
+  fail_unless (strstr (audio, "a=sendrecv") != NULL, "%s", b->answer_sdp);
+  fail_unless (strstr (video, "a=sendrecv") != NULL, "%s", b->answer_sdp);
+  fail_unless (g_str_has_prefix (audio, "m=audio 9 UDP/TLS/RTP/SAVPF 109"),
+      "%s", audio);
+  expected = g_strdup_printf ("m=video 9 UDP/TLS/RTP/SAVPF %s", video_pt);
+  fail_unless (g_str_has_prefix (video, expected), "%s", video);
+  /* the sent tracks are a MediaStream for peerjs' "stream" event */
+  fail_unless (strstr (video, "msid:") != NULL, "%s", video);
+  if (codec == GST_PEERJS_VIDEO_CODEC_H264)
+    fail_unless (strstr (video, "profile-level-id=42e01f") != NULL, "%s",
+        video);
+  g_free (expected);
+  g_free (audio);
+  g_free (video);
+
+  gst_peerjs_connection_close (b->conn);
+  fail_unless (is_playing (pipeline));
+  call_teardown ();
+}
+
+GST_START_TEST (test_answer_browser_offer_vp8)
+{
+  check_answer_to_browser (GST_PEERJS_VIDEO_CODEC_VP8, "100");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_answer_browser_offer_h264)
+{
+  check_answer_to_browser (GST_PEERJS_VIDEO_CODEC_H264, "106");
+}
+
+GST_END_TEST;
+
 static Suite *
 peerjsconnection_suite (void)
 {
   Suite *s = suite_create ("peerjsconnection");
   TCase *tc = tcase_create ("fanout");
+  TCase *tc_conn = tcase_create ("connection");
 
   gst_peerjs_init ();
   suite_add_tcase (s, tc);
@@ -369,6 +1122,16 @@ peerjsconnection_suite (void)
   tcase_add_test (tc, test_fanout_vp8);
   tcase_add_test (tc, test_fanout_h264);
   tcase_add_test (tc, test_fanout_keyframes);
+
+  suite_add_tcase (s, tc_conn);
+  tcase_set_timeout (tc_conn, 60);
+  tcase_add_test (tc_conn, test_call_vp8);
+  tcase_add_test (tc_conn, test_call_h264);
+  tcase_add_test (tc_conn, test_caps_change);
+  tcase_add_test (tc_conn, test_unlinked_pads);
+  tcase_add_test (tc_conn, test_timeout);
+  tcase_add_test (tc_conn, test_answer_browser_offer_vp8);
+  tcase_add_test (tc_conn, test_answer_browser_offer_h264);
 
   return s;
 }

@@ -1,0 +1,2028 @@
+/* GStreamer PeerJS
+ * Copyright (C) 2026 gst-peerjs contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* One PeerJS media connection: one webrtcbin, negotiated the way the
+ * `peerjs` 1.5.5 client negotiates (see docs/architecture.md and the
+ * shared webrtcbin-interop notes for the measured facts behind the
+ * choices here).
+ *
+ *   fanout tee ! queue (leaky) ! rtp*pay pt=N ! capsfilter ! webrtcbin
+ *   webrtcbin ! decodebin ! convert ! tee (allow-not-linked) -> "pad-added"
+ *
+ * Calling: send branches (audio first, as Chromium orders its m-lines),
+ * recvonly transceivers for what we receive but do not send, the
+ * auxiliary data channel PeerJS callers create (label "undefined",
+ * unordered), then the OFFER and the candidates after it.
+ *
+ * Answering: the send branches take the payload types the browser offered,
+ * in the offer's m-line order, before the offer is applied: otherwise
+ * webrtcbin silently answers recvonly. Candidates that arrive before the
+ * offer is applied wait for it.
+ *
+ * Hang-up: PeerJS has no hang-up message. Closing the aux channel (and the
+ * webrtcbin) tells the remote; the remote closing it, or ICE failing,
+ * tells us.
+ *
+ * Threads: webrtcbin calls us from its own thread (promises, candidates,
+ * states, data channel) and from streaming threads (pads). We never call a
+ * webrtcbin action with our lock held, and "state-changed" is emitted from
+ * the configured GMainContext, so its handler may call
+ * gst_peerjs_connection_close(). */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstpeerjsconnection.h"
+
+#include <gst/sdp/sdp.h>
+#include <gst/webrtc/webrtc.h>
+#include <nice/interfaces.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GST_CAT_DEFAULT peerjs_connection_debug
+GST_DEBUG_CATEGORY_STATIC (GST_CAT_DEFAULT);
+
+/* peerjs' MediaConnection creates its data channel with label `undefined`,
+ * which the browser turns into this string */
+#define AUX_CHANNEL_LABEL "undefined"
+
+/* How long close() waits for the aux channel's closing to go out (the
+ * remote answers a stream reset within a round trip). */
+#define AUX_CLOSE_TIMEOUT_MS 1000
+
+/* A send branch holds at most this much while webrtcbin is not yet sending
+ * (its pad blocks until negotiated); older data is dropped. */
+#define SEND_QUEUE_TIME (300 * GST_MSECOND)
+
+/* Payload types when we offer; answers take the offer's. */
+#define OFFER_PT_OPUS 111
+#define OFFER_PT_VIDEO 96
+#define OFFER_PT_VIDEO_ALT 102
+
+/* What we declare for H.264: constrained baseline, level 3.1, and the
+ * level may differ per direction (what Chromium offers itself). */
+#define H264_PROFILE_LEVEL_ID "42e01f"
+
+/* decodebin's GstAutoplugSelectResult (not in a public header) */
+#define AUTOPLUG_SELECT_TRY 0
+#define AUTOPLUG_SELECT_SKIP 2
+
+enum
+{
+  SIGNAL_SEND_MESSAGE,
+  SIGNAL_STATE_CHANGED,
+  SIGNAL_PAD_ADDED,
+  SIGNAL_PAD_REMOVED,
+  LAST_SIGNAL
+};
+
+static guint connection_signals[LAST_SIGNAL];
+
+typedef struct
+{
+  GstPeerJSTrackKind kind;
+  guint pt;
+  gchar *profile_level_id;      /* H.264 only */
+  GstPad *tee_pad;              /* the fanout branch */
+  GstElement *queue, *payloader, *capsfilter;
+  GstPad *webrtc_pad;
+} SendBranch;
+
+typedef struct
+{
+  GstPad *pad;                  /* what "pad-added" gave out */
+  GstElement *tee;
+} ExposedPad;
+
+typedef struct
+{
+  gint mline;
+  gchar *mid;
+  gchar *candidate;
+} RemoteCandidate;
+
+struct _GstPeerJSConnection
+{
+  GstObject parent;
+
+  /* set at construction, read-only afterwards */
+  GstBin *bin;
+  GstPeerJSFanout *fanout;
+  gboolean send, receive;
+  GMainContext *context;
+  gchar *stun_server;
+  gchar **turn_servers;
+  guint latency_ms, timeout_ms;
+  gchar *connection_id;
+  gchar *remote_id;
+  gboolean outgoing;
+  JsonNode *metadata;           /* our OFFER's */
+  gchar *offer_sdp;             /* the remote OFFER (answering) */
+  guint serial;                 /* names the elements */
+
+  /* set by start(), read-only afterwards; freed at finalize */
+  GstElement *webrtc;
+  gint64 start_time;            /* monotonic, us */
+
+  GMutex lock;
+  GCond cond;
+  GstPeerJSConnectionState state;
+  gboolean started, closing;
+  GPtrArray *send_branches;     /* SendBranch, written by start() */
+  GPtrArray *recv_elements;     /* GstElement, what webrtcbin's pads feed */
+  GPtrArray *exposed;           /* ExposedPad */
+  GSource *timeout_source;
+
+  gboolean description_sent;    /* our OFFER/ANSWER went out */
+  GPtrArray *local_mids;        /* of our description, by m-line */
+  GPtrArray *pending_local;     /* CANDIDATE messages waiting for it */
+
+  gboolean answered;            /* the remote ANSWER came (calling) */
+  gboolean remote_set;
+  GstSDPMessage *remote_sdp;    /* written before remote_set, then fixed */
+  GPtrArray *pending_remote;    /* RemoteCandidate waiting for it */
+
+  GstWebRTCDataChannel *aux;
+  gboolean aux_closed;
+};
+
+#define gst_peerjs_connection_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstPeerJSConnection, gst_peerjs_connection,
+    GST_TYPE_OBJECT, GST_DEBUG_CATEGORY_INIT (peerjs_connection_debug,
+        "peerjsconnection", 0, "PeerJS media connection"));
+
+GType
+gst_peerjs_connection_state_get_type (void)
+{
+  static const GEnumValue values[] = {
+    {GST_PEERJS_CONNECTION_STATE_NEW, "New", "new"},
+    {GST_PEERJS_CONNECTION_STATE_CONNECTING, "Connecting", "connecting"},
+    {GST_PEERJS_CONNECTION_STATE_CONNECTED, "Connected", "connected"},
+    {GST_PEERJS_CONNECTION_STATE_DISCONNECTED, "Disconnected",
+        "disconnected"},
+    {GST_PEERJS_CONNECTION_STATE_FAILED, "Failed", "failed"},
+    {0, NULL, NULL},
+  };
+  static gsize id = 0;
+
+  if (g_once_init_enter (&id))
+    g_once_init_leave (&id,
+        g_enum_register_static ("GstPeerJSConnectionState", values));
+  return id;
+}
+
+const gchar *
+gst_peerjs_connection_state_name (GstPeerJSConnectionState s)
+{
+  switch (s) {
+    case GST_PEERJS_CONNECTION_STATE_NEW:
+      return "new";
+    case GST_PEERJS_CONNECTION_STATE_CONNECTING:
+      return "connecting";
+    case GST_PEERJS_CONNECTION_STATE_CONNECTED:
+      return "connected";
+    case GST_PEERJS_CONNECTION_STATE_DISCONNECTED:
+      return "disconnected";
+    case GST_PEERJS_CONNECTION_STATE_FAILED:
+      return "failed";
+  }
+  return "unknown";
+}
+
+static const gchar *
+kind_name (GstPeerJSTrackKind kind)
+{
+  return kind == GST_PEERJS_TRACK_VIDEO ? "video" : "audio";
+}
+
+static gint
+ms_since_start (GstPeerJSConnection * self)
+{
+  return (gint) ((g_get_monotonic_time () - self->start_time) / 1000);
+}
+
+static void
+send_branch_free (SendBranch * b)
+{
+  g_free (b->profile_level_id);
+  gst_clear_object (&b->tee_pad);
+  gst_clear_object (&b->queue);
+  gst_clear_object (&b->payloader);
+  gst_clear_object (&b->capsfilter);
+  gst_clear_object (&b->webrtc_pad);
+  g_free (b);
+}
+
+static void
+exposed_pad_free (ExposedPad * e)
+{
+  gst_object_unref (e->pad);
+  gst_object_unref (e->tee);
+  g_free (e);
+}
+
+static void
+remote_candidate_free (RemoteCandidate * c)
+{
+  g_free (c->mid);
+  g_free (c->candidate);
+  g_free (c);
+}
+
+/* ---- state ---- */
+
+typedef struct
+{
+  GstPeerJSConnection *conn;
+  GstPeerJSConnectionState state;
+  gchar *reason;
+} StateEmission;
+
+static void
+state_emission_free (StateEmission * e)
+{
+  gst_object_unref (e->conn);
+  g_free (e->reason);
+  g_free (e);
+}
+
+static gboolean
+emit_state_cb (gpointer user_data)
+{
+  StateEmission *e = user_data;
+
+  g_signal_emit (e->conn, connection_signals[SIGNAL_STATE_CHANGED], 0,
+      e->state, e->reason);
+  return G_SOURCE_REMOVE;
+}
+
+/* Queued on the context, never run in place: the handlers see the states in
+ * the order they happened, on a thread where they may close us. */
+static void
+schedule_state_emission (GstPeerJSConnection * self,
+    GstPeerJSConnectionState state, const gchar * reason)
+{
+  StateEmission *e = g_new0 (StateEmission, 1);
+  GSource *source = g_idle_source_new ();
+
+  e->conn = gst_object_ref (self);
+  e->state = state;
+  e->reason = g_strdup (reason);
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, emit_state_cb, e,
+      (GDestroyNotify) state_emission_free);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
+static gboolean
+state_is_final (GstPeerJSConnectionState s)
+{
+  return s == GST_PEERJS_CONNECTION_STATE_DISCONNECTED
+      || s == GST_PEERJS_CONNECTION_STATE_FAILED;
+}
+
+static void
+destroy_source (GSource * source)
+{
+  if (source) {
+    g_source_destroy (source);
+    g_source_unref (source);
+  }
+}
+
+/* Moves to @state if that is a step forward; TRUE if it did. */
+static gboolean
+set_state (GstPeerJSConnection * self, GstPeerJSConnectionState state,
+    const gchar * reason)
+{
+  GstPeerJSConnectionState old;
+  GSource *timeout = NULL;
+
+  g_mutex_lock (&self->lock);
+  old = self->state;
+  if (old == state || state_is_final (old)
+      || (state == GST_PEERJS_CONNECTION_STATE_CONNECTED
+          && old != GST_PEERJS_CONNECTION_STATE_CONNECTING)) {
+    g_mutex_unlock (&self->lock);
+    return FALSE;
+  }
+  self->state = state;
+  if (state != GST_PEERJS_CONNECTION_STATE_CONNECTING) {
+    timeout = self->timeout_source;
+    self->timeout_source = NULL;
+  }
+  g_mutex_unlock (&self->lock);
+
+  destroy_source (timeout);
+  GST_INFO_OBJECT (self, "%s -> %s (%s) after %d ms",
+      gst_peerjs_connection_state_name (old),
+      gst_peerjs_connection_state_name (state), reason, ms_since_start (self));
+  schedule_state_emission (self, state, reason);
+  return TRUE;
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  GstPeerJSConnection *self = user_data;
+  gboolean connecting;
+
+  g_mutex_lock (&self->lock);
+  connecting = self->state == GST_PEERJS_CONNECTION_STATE_CONNECTING;
+  g_mutex_unlock (&self->lock);
+
+  if (connecting) {
+    GST_WARNING_OBJECT (self, "not connected after %u ms", self->timeout_ms);
+    set_state (self, GST_PEERJS_CONNECTION_STATE_FAILED, "timeout");
+  }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+arm_timeout (GstPeerJSConnection * self)
+{
+  GSource *source;
+
+  if (!self->timeout_ms)
+    return;
+  source = g_timeout_source_new (self->timeout_ms);
+  g_source_set_callback (source, on_timeout, gst_object_ref (self),
+      gst_object_unref);
+  g_mutex_lock (&self->lock);
+  self->timeout_source = source;
+  g_mutex_unlock (&self->lock);
+  g_source_attach (source, self->context);
+}
+
+static void
+fail (GstPeerJSConnection * self, const gchar * reason, const gchar * what)
+{
+  GST_WARNING_OBJECT (self, "%s: %s", reason, what);
+  set_state (self, GST_PEERJS_CONNECTION_STATE_FAILED, reason);
+}
+
+/* ---- signalling out ---- */
+
+static void
+emit_message (GstPeerJSConnection * self, GstPeerJSMessage * msg)
+{
+  GST_DEBUG_OBJECT (self, "sending %s to '%s'", msg->type_name, msg->dst);
+  g_signal_emit (self, connection_signals[SIGNAL_SEND_MESSAGE], 0, msg);
+  gst_peerjs_message_free (msg);
+}
+
+static GPtrArray *
+mids_of (const GstSDPMessage * sdp)
+{
+  GPtrArray *mids = g_ptr_array_new_with_free_func (g_free);
+  guint i;
+
+  for (i = 0; i < gst_sdp_message_medias_len (sdp); i++)
+    g_ptr_array_add (mids, g_strdup (gst_sdp_media_get_attribute_val
+            (gst_sdp_message_get_media (sdp, i), "mid")));
+  return mids;
+}
+
+/* The OFFER/ANSWER went out: the candidates held back may follow. */
+static void
+description_sent (GstPeerJSConnection * self)
+{
+  GPtrArray *held;
+  guint i;
+
+  g_mutex_lock (&self->lock);
+  self->description_sent = TRUE;
+  held = self->pending_local;
+  self->pending_local = g_ptr_array_new ();
+  g_mutex_unlock (&self->lock);
+
+  for (i = 0; i < held->len; i++)
+    emit_message (self, g_ptr_array_index (held, i));
+  g_ptr_array_unref (held);
+}
+
+static void
+on_ice_candidate (GstElement * webrtc, guint mline, const gchar * candidate,
+    GstPeerJSConnection * self)
+{
+  GstPeerJSMessage *msg;
+  const gchar *mid = NULL;
+
+  /* PeerJS never sends end-of-candidates */
+  if (!candidate || !*candidate)
+    return;
+
+  g_mutex_lock (&self->lock);
+  if (self->local_mids && mline < self->local_mids->len)
+    mid = g_ptr_array_index (self->local_mids, mline);
+  msg = gst_peerjs_message_new_candidate (self->remote_id,
+      GST_PEERJS_CONNECTION_MEDIA, self->connection_id, candidate, mid,
+      (gint) mline);
+  if (!self->description_sent) {
+    /* a candidate before its OFFER is lost at the browser */
+    g_ptr_array_add (self->pending_local, msg);
+    msg = NULL;
+  }
+  g_mutex_unlock (&self->lock);
+
+  if (msg)
+    emit_message (self, msg);
+}
+
+/* The OFFER or ANSWER webrtcbin created: apply it, send it. */
+static void
+send_description (GstPeerJSConnection * self, GstPromise * promise,
+    const gchar * field)
+{
+  GstWebRTCSessionDescription *desc = NULL;
+  const GstStructure *reply;
+  GstPeerJSMessage *msg;
+  GError *error = NULL;
+  gboolean closing;
+  gchar *text;
+
+  if (gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED)
+    return;
+  reply = gst_promise_get_reply (promise);
+  if (reply && gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL)) {
+    fail (self, "negotiation-failed", error->message);
+    g_error_free (error);
+    return;
+  }
+  if (!reply || !gst_structure_get (reply, field,
+          GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &desc, NULL) || !desc) {
+    fail (self, "negotiation-failed", "webrtcbin gave no description");
+    return;
+  }
+
+  g_mutex_lock (&self->lock);
+  closing = self->closing;
+  if (!closing) {
+    g_clear_pointer (&self->local_mids, g_ptr_array_unref);
+    self->local_mids = mids_of (desc->sdp);
+  }
+  g_mutex_unlock (&self->lock);
+  if (closing) {
+    gst_webrtc_session_description_free (desc);
+    return;
+  }
+
+  text = gst_sdp_message_as_text (desc->sdp);
+  GST_LOG_OBJECT (self, "our %s:\n%s", field, text);
+  g_signal_emit_by_name (self->webrtc, "set-local-description", desc, NULL);
+  gst_webrtc_session_description_free (desc);
+
+  if (self->outgoing) {
+    msg = gst_peerjs_message_new_offer (self->remote_id,
+        GST_PEERJS_CONNECTION_MEDIA, self->connection_id, text);
+    if (self->metadata)
+      msg->metadata = json_node_copy (self->metadata);
+  } else {
+    msg = gst_peerjs_message_new_answer (self->remote_id,
+        GST_PEERJS_CONNECTION_MEDIA, self->connection_id, text);
+  }
+  g_free (text);
+  GST_INFO_OBJECT (self, "%s ready after %d ms", field, ms_since_start (self));
+  emit_message (self, msg);
+  description_sent (self);
+}
+
+static void
+on_offer_created (GstPromise * promise, gpointer user_data)
+{
+  send_description (user_data, promise, "offer");
+}
+
+static void
+on_answer_created (GstPromise * promise, gpointer user_data)
+{
+  send_description (user_data, promise, "answer");
+}
+
+/* ---- signalling in ---- */
+
+static gint
+mline_of_mid (const GstSDPMessage * sdp, const gchar * mid)
+{
+  guint i;
+
+  for (i = 0; sdp && mid && i < gst_sdp_message_medias_len (sdp); i++) {
+    if (g_strcmp0 (gst_sdp_media_get_attribute_val (gst_sdp_message_get_media
+                (sdp, i), "mid"), mid) == 0)
+      return i;
+  }
+  return -1;
+}
+
+static void
+add_remote_candidate (GstPeerJSConnection * self, RemoteCandidate * c)
+{
+  gint mline = c->mline;
+
+  if (mline < 0)
+    mline = mline_of_mid (self->remote_sdp, c->mid);
+  if (mline < 0) {
+    GST_WARNING_OBJECT (self, "dropping a candidate for unknown mid '%s'",
+        GST_STR_NULL (c->mid));
+    return;
+  }
+  GST_LOG_OBJECT (self, "remote candidate %d: %s", mline, c->candidate);
+  g_signal_emit_by_name (self->webrtc, "add-ice-candidate", (guint) mline,
+      c->candidate);
+}
+
+/* The remote description is in place: the candidates held back may go. */
+static void
+remote_description_set (GstPeerJSConnection * self)
+{
+  GPtrArray *held;
+  guint i;
+
+  g_mutex_lock (&self->lock);
+  self->remote_set = TRUE;
+  held = self->pending_remote;
+  self->pending_remote =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) remote_candidate_free);
+  g_mutex_unlock (&self->lock);
+
+  GST_DEBUG_OBJECT (self, "remote description set, %u candidates held",
+      held->len);
+  for (i = 0; i < held->len; i++)
+    add_remote_candidate (self, g_ptr_array_index (held, i));
+  g_ptr_array_unref (held);
+}
+
+static gboolean
+promise_failed (GstPeerJSConnection * self, GstPromise * promise)
+{
+  const GstStructure *reply;
+  GError *error = NULL;
+
+  if (gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED)
+    return TRUE;
+  reply = gst_promise_get_reply (promise);
+  if (reply && gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL)) {
+    fail (self, "negotiation-failed", error->message);
+    g_error_free (error);
+    return TRUE;
+  }
+  return FALSE;
+}
+
+static gboolean
+is_closing (GstPeerJSConnection * self)
+{
+  gboolean closing;
+
+  g_mutex_lock (&self->lock);
+  closing = self->closing;
+  g_mutex_unlock (&self->lock);
+  return closing;
+}
+
+static void
+on_remote_offer_set (GstPromise * promise, gpointer user_data)
+{
+  GstPeerJSConnection *self = user_data;
+  GstPromise *next;
+
+  if (promise_failed (self, promise) || is_closing (self))
+    return;
+  remote_description_set (self);
+
+  next = gst_promise_new_with_change_func (on_answer_created,
+      gst_object_ref (self), gst_object_unref);
+  g_signal_emit_by_name (self->webrtc, "create-answer", NULL, next);
+  gst_promise_unref (next);
+}
+
+static void
+on_remote_answer_set (GstPromise * promise, gpointer user_data)
+{
+  GstPeerJSConnection *self = user_data;
+
+  if (promise_failed (self, promise) || is_closing (self))
+    return;
+  remote_description_set (self);
+}
+
+static GstWebRTCSessionDescription *
+parse_description (GstWebRTCSDPType type, const gchar * text)
+{
+  GstSDPMessage *sdp;
+
+  if (gst_sdp_message_new_from_text (text, &sdp) != GST_SDP_OK)
+    return NULL;
+  if (gst_sdp_message_medias_len (sdp) == 0) {
+    gst_sdp_message_free (sdp);
+    return NULL;
+  }
+  return gst_webrtc_session_description_new (type, sdp);
+}
+
+/* Hands @desc to webrtcbin; @done runs when it is applied. */
+static void
+apply_remote_description (GstPeerJSConnection * self,
+    GstWebRTCSessionDescription * desc, GstPromiseChangeFunc done)
+{
+  GstPromise *promise = gst_promise_new_with_change_func (done,
+      gst_object_ref (self), gst_object_unref);
+  GstSDPMessage *copy;
+
+  gst_sdp_message_copy (desc->sdp, &copy);
+  g_mutex_lock (&self->lock);
+  if (self->remote_sdp)
+    gst_sdp_message_free (self->remote_sdp);
+  self->remote_sdp = copy;
+  g_mutex_unlock (&self->lock);
+
+  g_signal_emit_by_name (self->webrtc, "set-remote-description", desc, promise);
+  gst_promise_unref (promise);
+}
+
+static void
+handle_answer (GstPeerJSConnection * self, const GstPeerJSMessage * msg)
+{
+  GstWebRTCSessionDescription *desc;
+  gboolean ignore;
+
+  g_mutex_lock (&self->lock);
+  ignore = !self->outgoing || !self->started || self->answered || self->closing;
+  self->answered = TRUE;
+  g_mutex_unlock (&self->lock);
+
+  if (ignore) {
+    GST_INFO_OBJECT (self, "ignoring an unexpected ANSWER");
+    return;
+  }
+  GST_INFO_OBJECT (self, "ANSWER after %d ms", ms_since_start (self));
+  GST_LOG_OBJECT (self, "their answer:\n%s", msg->sdp);
+
+  if (!msg->sdp || !(desc = parse_description (GST_WEBRTC_SDP_TYPE_ANSWER,
+              msg->sdp))) {
+    fail (self, "negotiation-failed", "unreadable SDP in the ANSWER");
+    return;
+  }
+  apply_remote_description (self, desc, on_remote_answer_set);
+  gst_webrtc_session_description_free (desc);
+}
+
+static void
+handle_candidate (GstPeerJSConnection * self, const GstPeerJSMessage * msg)
+{
+  RemoteCandidate *c;
+  gboolean apply = FALSE;
+
+  if (!msg->candidate || !*msg->candidate)
+    return;
+
+  c = g_new0 (RemoteCandidate, 1);
+  c->mline = msg->sdp_mline_index;
+  c->mid = g_strdup (msg->sdp_mid);
+  c->candidate = g_strdup (msg->candidate);
+
+  g_mutex_lock (&self->lock);
+  if (self->closing) {
+    remote_candidate_free (c);
+    c = NULL;
+  } else if (!self->remote_set) {
+    g_ptr_array_add (self->pending_remote, c);
+    c = NULL;
+  } else {
+    apply = TRUE;
+  }
+  g_mutex_unlock (&self->lock);
+
+  if (apply) {
+    add_remote_candidate (self, c);
+    remote_candidate_free (c);
+  }
+}
+
+void
+gst_peerjs_connection_handle_message (GstPeerJSConnection * self,
+    const GstPeerJSMessage * msg)
+{
+  g_return_if_fail (GST_IS_PEERJS_CONNECTION (self));
+  g_return_if_fail (msg != NULL);
+
+  switch (msg->type) {
+    case GST_PEERJS_MESSAGE_ANSWER:
+      handle_answer (self, msg);
+      break;
+    case GST_PEERJS_MESSAGE_CANDIDATE:
+      handle_candidate (self, msg);
+      break;
+    default:
+      GST_INFO_OBJECT (self, "ignoring %s", msg->type_name);
+      break;
+  }
+}
+
+/* ---- ICE and DTLS state, the aux channel ---- */
+
+static void
+on_connected (GstPeerJSConnection * self)
+{
+  if (!set_state (self, GST_PEERJS_CONNECTION_STATE_CONNECTED, "connected"))
+    return;
+  /* the remote decodes nothing before a keyframe; the last one may be
+   * seconds old */
+  if (self->fanout && self->send)
+    gst_peerjs_fanout_request_keyframe (self->fanout);
+}
+
+static void
+on_connection_state (GstElement * webrtc, GParamSpec * pspec,
+    GstPeerJSConnection * self)
+{
+  GstWebRTCPeerConnectionState state;
+
+  g_object_get (webrtc, "connection-state", &state, NULL);
+  GST_DEBUG_OBJECT (self, "peer connection state %d", state);
+  /* connected = ICE connected and DTLS up */
+  if (state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED)
+    on_connected (self);
+  else if (state == GST_WEBRTC_PEER_CONNECTION_STATE_FAILED)
+    set_state (self, GST_PEERJS_CONNECTION_STATE_FAILED, "ice-failed");
+}
+
+static void
+on_ice_connection_state (GstElement * webrtc, GParamSpec * pspec,
+    GstPeerJSConnection * self)
+{
+  GstWebRTCICEConnectionState state;
+
+  g_object_get (webrtc, "ice-connection-state", &state, NULL);
+  GST_DEBUG_OBJECT (self, "ICE connection state %d", state);
+  /* "disconnected" may come back, and browsers ignore it too */
+  if (state == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED)
+    set_state (self, GST_PEERJS_CONNECTION_STATE_FAILED, "ice-failed");
+  else if (state == GST_WEBRTC_ICE_CONNECTION_STATE_CLOSED
+      && !is_closing (self))
+    set_state (self, GST_PEERJS_CONNECTION_STATE_DISCONNECTED, "remote-hangup");
+}
+
+static void
+on_aux_close (GstWebRTCDataChannel * channel, GstPeerJSConnection * self)
+{
+  gboolean closing;
+
+  g_mutex_lock (&self->lock);
+  self->aux_closed = TRUE;
+  closing = self->closing;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+
+  /* PeerJS' hang-up: the remote closed the channel (or its connection) */
+  if (!closing)
+    set_state (self, GST_PEERJS_CONNECTION_STATE_DISCONNECTED, "remote-hangup");
+}
+
+static void
+on_aux_open (GstWebRTCDataChannel * channel, GstPeerJSConnection * self)
+{
+  GST_DEBUG_OBJECT (self, "aux channel open after %d ms",
+      ms_since_start (self));
+}
+
+static void
+keep_aux_channel (GstPeerJSConnection * self, GstWebRTCDataChannel * channel)
+{
+  g_signal_connect (channel, "on-close", G_CALLBACK (on_aux_close), self);
+  g_signal_connect (channel, "on-open", G_CALLBACK (on_aux_open), self);
+  g_mutex_lock (&self->lock);
+  self->aux = channel;
+  g_mutex_unlock (&self->lock);
+}
+
+/* The caller's aux channel (answering). Any label will do, as in peerjs. */
+static void
+on_data_channel (GstElement * webrtc, GstWebRTCDataChannel * channel,
+    GstPeerJSConnection * self)
+{
+  gboolean have;
+  gchar *label = NULL;
+
+  g_object_get (channel, "label", &label, NULL);
+  g_mutex_lock (&self->lock);
+  have = self->aux != NULL;
+  g_mutex_unlock (&self->lock);
+
+  GST_DEBUG_OBJECT (self, "data channel '%s'%s", GST_STR_NULL (label),
+      have ? " (not the first, ignored)" : "");
+  g_free (label);
+  if (!have)
+    keep_aux_channel (self, g_object_ref (channel));
+}
+
+static gboolean
+create_aux_channel (GstPeerJSConnection * self, GError ** error)
+{
+  GstStructure *options = gst_structure_new ("application/data-channel",
+      "ordered", G_TYPE_BOOLEAN, FALSE, NULL);
+  GstWebRTCDataChannel *channel = NULL;
+
+  g_signal_emit_by_name (self->webrtc, "create-data-channel",
+      AUX_CHANNEL_LABEL, options, &channel);
+  gst_structure_free (options);
+  if (!channel) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+        "webrtcbin could not create the data channel");
+    return FALSE;
+  }
+  keep_aux_channel (self, channel);
+  return TRUE;
+}
+
+/* ---- receiving ---- */
+
+static gchar *
+element_name (GstPeerJSConnection * self, const gchar * what)
+{
+  return g_strdup_printf ("pjc%u-%s", self->serial, what);
+}
+
+static GstElement *
+make_element (GstPeerJSConnection * self, const gchar * factory,
+    const gchar * what)
+{
+  gchar *name = what ? element_name (self, what) : NULL;
+  GstElement *e = gst_element_factory_make (factory, name);
+
+  g_free (name);
+  if (!e)
+    GST_ERROR_OBJECT (self, "GStreamer element '%s' is missing", factory);
+  return e;
+}
+
+/* Drops an element that never made it into the bin. */
+static void
+discard (GstElement * element)
+{
+  if (element)
+    gst_object_unref (gst_object_ref_sink (element));
+}
+
+/* Adds @element to the bin and to the receive side; FALSE when closing,
+ * then the element goes again. */
+static gboolean
+add_recv_element (GstPeerJSConnection * self, GstElement * element)
+{
+  gboolean closing;
+
+  g_mutex_lock (&self->lock);
+  closing = self->closing;
+  if (!closing)
+    g_ptr_array_add (self->recv_elements, gst_object_ref (element));
+  g_mutex_unlock (&self->lock);
+
+  if (closing) {
+    discard (element);
+    return FALSE;
+  }
+  gst_bin_add (self->bin, element);
+  return TRUE;
+}
+
+static GstPadProbeReturn
+first_frame_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GstPeerJSConnection *self = user_data;
+
+  GST_INFO_OBJECT (self, "first decoded frame after %d ms",
+      ms_since_start (self));
+  return GST_PAD_PROBE_REMOVE;
+}
+
+/* webrtcbin decides nothing about what the remote sends us: a depayloader
+ * that asks for a keyframe after a loss, and waits for it, spares the user
+ * seconds of smeared picture. */
+static void
+on_decoder_element (GstBin * decodebin, GstBin * sub_bin, GstElement * element,
+    GstPeerJSConnection * self)
+{
+  GObjectClass *klass = G_OBJECT_GET_CLASS (element);
+
+  if (g_object_class_find_property (klass, "request-keyframe")
+      && g_object_class_find_property (klass, "wait-for-keyframe"))
+    g_object_set (element, "request-keyframe", TRUE, "wait-for-keyframe",
+        TRUE, NULL);
+}
+
+/* Software decoders only: a hardware decoder's output (VAMemory…) is not
+ * what a plain convert takes, and its availability varies per machine. */
+static gint
+on_autoplug_select (GstElement * decodebin, GstPad * pad, GstCaps * caps,
+    GstElementFactory * factory, GstPeerJSConnection * self)
+{
+  const gchar *klass = gst_element_factory_get_metadata (factory,
+      GST_ELEMENT_METADATA_KLASS);
+
+  if (klass && strstr (klass, "Hardware"))
+    return AUTOPLUG_SELECT_SKIP;
+  return AUTOPLUG_SELECT_TRY;
+}
+
+static gboolean
+kind_of_caps (GstCaps * caps, GstPeerJSTrackKind * kind)
+{
+  const gchar *name;
+
+  if (!caps || gst_caps_is_empty (caps) || gst_caps_is_any (caps))
+    return FALSE;
+  name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  if (g_str_has_prefix (name, "video/"))
+    *kind = GST_PEERJS_TRACK_VIDEO;
+  else if (g_str_has_prefix (name, "audio/"))
+    *kind = GST_PEERJS_TRACK_AUDIO;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* convert ! tee, in the bin and running; returns the first element. */
+static GstElement *
+build_output_chain (GstPeerJSConnection * self, GstPeerJSTrackKind kind,
+    GstElement ** tee_out)
+{
+  GstElement *convert, *resample = NULL, *tee;
+
+  if (kind == GST_PEERJS_TRACK_VIDEO) {
+    convert = make_element (self, "videoconvert", NULL);
+  } else {
+    convert = make_element (self, "audioconvert", NULL);
+    resample = make_element (self, "audioresample", NULL);
+  }
+  tee = make_element (self, "tee", NULL);
+  if (!convert || !tee || (kind == GST_PEERJS_TRACK_AUDIO && !resample)) {
+    discard (convert);
+    discard (resample);
+    discard (tee);
+    return NULL;
+  }
+  /* the owner may leave the pad unlinked: never an error */
+  g_object_set (tee, "allow-not-linked", TRUE, NULL);
+
+  if (!add_recv_element (self, tee)) {
+    discard (convert);
+    discard (resample);
+    return NULL;
+  }
+  if (!add_recv_element (self, convert)) {
+    discard (resample);
+    return NULL;
+  }
+  if (resample && !add_recv_element (self, resample))
+    return NULL;
+
+  if (resample)
+    gst_element_link_many (convert, resample, tee, NULL);
+  else
+    gst_element_link (convert, tee);
+  gst_element_sync_state_with_parent (tee);
+  if (resample)
+    gst_element_sync_state_with_parent (resample);
+  gst_element_sync_state_with_parent (convert);
+  *tee_out = tee;
+  return convert;
+}
+
+/* A decoded stream: give it out through a tee. Streaming thread. */
+static void
+on_decoded_pad (GstElement * decodebin, GstPad * pad,
+    GstPeerJSConnection * self)
+{
+  GstElement *first, *tee = NULL;
+  GstPeerJSTrackKind kind;
+  GstPad *sinkpad, *out;
+  ExposedPad *exposed;
+  GstCaps *caps;
+  gboolean known;
+
+  caps = gst_pad_get_current_caps (pad);
+  if (!caps)
+    caps = gst_pad_query_caps (pad, NULL);
+  known = kind_of_caps (caps, &kind);
+  GST_DEBUG_OBJECT (self, "decoded %" GST_PTR_FORMAT, caps);
+  gst_clear_caps (&caps);
+  if (!known || !(first = build_output_chain (self, kind, &tee)))
+    return;
+
+  sinkpad = gst_element_get_static_pad (first, "sink");
+  if (gst_pad_link (pad, sinkpad) != GST_PAD_LINK_OK)
+    GST_WARNING_OBJECT (self, "could not link the decoded %s",
+        kind_name (kind));
+  gst_object_unref (sinkpad);
+
+  if (kind == GST_PEERJS_TRACK_VIDEO) {
+    GstPad *tee_sink = gst_element_get_static_pad (tee, "sink");
+
+    gst_pad_add_probe (tee_sink, GST_PAD_PROBE_TYPE_BUFFER,
+        first_frame_probe, self, NULL);
+    gst_object_unref (tee_sink);
+  }
+
+  out = gst_element_request_pad_simple (tee, "src_%u");
+  exposed = g_new0 (ExposedPad, 1);
+  exposed->pad = gst_object_ref (out);
+  exposed->tee = gst_object_ref (tee);
+  g_mutex_lock (&self->lock);
+  g_ptr_array_add (self->exposed, exposed);
+  g_mutex_unlock (&self->lock);
+
+  GST_INFO_OBJECT (self, "remote %s after %d ms: %" GST_PTR_FORMAT,
+      kind_name (kind), ms_since_start (self), out);
+  g_signal_emit (self, connection_signals[SIGNAL_PAD_ADDED], 0, out, kind);
+  gst_object_unref (out);
+}
+
+static GstElement *
+make_decoder (GstPeerJSConnection * self)
+{
+  GstElement *decodebin = make_element (self, "decodebin", NULL);
+
+  if (!decodebin)
+    return NULL;
+  g_signal_connect (decodebin, "pad-added", G_CALLBACK (on_decoded_pad), self);
+  g_signal_connect (decodebin, "autoplug-select",
+      G_CALLBACK (on_autoplug_select), self);
+  g_signal_connect (decodebin, "deep-element-added",
+      G_CALLBACK (on_decoder_element), self);
+  return decodebin;
+}
+
+static GstElement *
+make_discarder (GstPeerJSConnection * self)
+{
+  GstElement *sink = make_element (self, "fakesink", NULL);
+
+  if (sink)
+    g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
+  return sink;
+}
+
+/* A remote stream: its first RTP packet arrived. Streaming thread. */
+static void
+on_webrtc_pad_added (GstElement * webrtc, GstPad * pad,
+    GstPeerJSConnection * self)
+{
+  GstElement *next;
+  GstPad *sinkpad;
+
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
+    return;
+
+  GST_DEBUG_OBJECT (self, "remote stream %" GST_PTR_FORMAT " after %d ms",
+      pad, ms_since_start (self));
+  /* not receiving (the remote sends anyway): drop it */
+  next = self->receive ? make_decoder (self) : make_discarder (self);
+  if (!next || !add_recv_element (self, next))
+    return;
+
+  gst_element_sync_state_with_parent (next);
+  sinkpad = gst_element_get_static_pad (next, "sink");
+  if (gst_pad_link (pad, sinkpad) != GST_PAD_LINK_OK)
+    GST_WARNING_OBJECT (self, "could not link %" GST_PTR_FORMAT, pad);
+  gst_object_unref (sinkpad);
+}
+
+/* ---- sending ---- */
+
+/* The transceiver sits on the pad once it is requested. */
+static void
+setup_transceiver (GstPeerJSConnection * self, SendBranch * b)
+{
+  GstWebRTCRTPTransceiver *trans = NULL;
+  GstWebRTCRTPTransceiverDirection dir = self->receive ?
+      GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV :
+      GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY;
+
+  g_object_get (b->webrtc_pad, "transceiver", &trans, NULL);
+  if (!trans)
+    return;
+  g_object_set (trans, "direction", dir, NULL);
+  /* without it nothing is retransmitted */
+  if (b->kind == GST_PEERJS_TRACK_VIDEO)
+    g_object_set (trans, "do-nack", TRUE, NULL);
+  gst_object_unref (trans);
+}
+
+static GstCaps *
+send_caps (GstPeerJSConnection * self, SendBranch * b)
+{
+  GstCaps *caps = gst_peerjs_fanout_get_rtp_caps (self->fanout, b->kind);
+
+  gst_caps_set_simple (caps, "payload", G_TYPE_INT, b->pt, NULL);
+  return caps;
+}
+
+/* The payloader derives H.264's profile-level-id from the SPS; in the
+ * SDP it must be the one negotiated (the offer's when answering, else
+ * webrtcbin answers recvonly, or ours when calling), and it must not
+ * change with the picture size. So the caps webrtcbin sees say what the
+ * SDP says; the stream itself is constrained baseline either way. */
+static GstPadProbeReturn
+h264_caps_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  SendBranch *b = user_data;
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstCaps *caps;
+  GstStructure *s;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+
+  gst_event_parse_caps (event, &caps);
+  caps = gst_caps_copy (caps);
+  s = gst_caps_get_structure (caps, 0);
+  gst_structure_remove_field (s, "sprop-parameter-sets");
+  gst_structure_set (s, "profile-level-id", G_TYPE_STRING,
+      b->profile_level_id, "level-asymmetry-allowed", G_TYPE_STRING, "1", NULL);
+  GST_PAD_PROBE_INFO_DATA (info) = gst_event_new_caps (caps);
+  gst_caps_unref (caps);
+  gst_event_unref (event);
+  return GST_PAD_PROBE_OK;
+}
+
+static GstElement *
+make_payloader (GstPeerJSConnection * self, SendBranch * b)
+{
+  const gchar *name = gst_peerjs_fanout_get_encoding_name (self->fanout,
+      b->kind);
+  gchar *what = g_strdup_printf ("%s-pay", kind_name (b->kind));
+  GstElement *pay;
+
+  if (g_str_equal (name, "VP8")) {
+    pay = make_element (self, "rtpvp8pay", what);
+    /* what browsers send; a 7-bit id wraps within seconds */
+    if (pay)
+      gst_util_set_object_arg (G_OBJECT (pay), "picture-id-mode", "15-bit");
+  } else if (g_str_equal (name, "H264")) {
+    pay = make_element (self, "rtph264pay", what);
+    /* SPS/PPS before every keyframe; no waiting to aggregate */
+    if (pay) {
+      g_object_set (pay, "config-interval", -1, NULL);
+      gst_util_set_object_arg (G_OBJECT (pay), "aggregate-mode",
+          "zero-latency");
+    }
+  } else {
+    pay = make_element (self, "rtpopuspay", what);
+  }
+  g_free (what);
+  if (pay)
+    g_object_set (pay, "pt", b->pt, NULL);
+  return pay;
+}
+
+static GstElement *
+keep (GstElement * element)
+{
+  return element ? gst_object_ref_sink (element) : NULL;
+}
+
+/* The branch keeps a reference to its elements, the bin another. */
+static gboolean
+build_send_elements (GstPeerJSConnection * self, SendBranch * b,
+    GError ** error)
+{
+  GstCaps *caps;
+
+  b->queue = keep (make_element (self, "queue", NULL));
+  b->payloader = keep (make_payloader (self, b));
+  b->capsfilter = keep (make_element (self, "capsfilter", NULL));
+  if (!b->queue || !b->payloader || !b->capsfilter) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+        "an RTP payloader for %s is missing",
+        gst_peerjs_fanout_get_encoding_name (self->fanout, b->kind));
+    return FALSE;
+  }
+
+  /* a branch that cannot send yet must not hold up the shared tee */
+  g_object_set (b->queue, "leaky", 2, "max-size-buffers", 0,
+      "max-size-bytes", 0, "max-size-time", (guint64) SEND_QUEUE_TIME, NULL);
+  caps = send_caps (self, b);
+  g_object_set (b->capsfilter, "caps", caps, NULL);
+  gst_caps_unref (caps);
+  return TRUE;
+}
+
+/* The transceiver offers exactly this (H.264: with the profile, which the
+ * caps query alone would not give before the first SPS). */
+static void
+set_codec_preferences (GstPeerJSConnection * self, SendBranch * b)
+{
+  GstWebRTCRTPTransceiver *trans = NULL;
+  GstCaps *caps = send_caps (self, b);
+
+  gst_caps_set_simple (caps, "profile-level-id", G_TYPE_STRING,
+      b->profile_level_id, "level-asymmetry-allowed", G_TYPE_STRING, "1", NULL);
+  g_object_get (b->webrtc_pad, "transceiver", &trans, NULL);
+  if (trans) {
+    g_object_set (trans, "codec-preferences", caps, NULL);
+    gst_object_unref (trans);
+  }
+  gst_caps_unref (caps);
+}
+
+/* queue ! payloader ! capsfilter ! webrtcbin, then the tee branch last, so
+ * that nothing flows into an element that is not running yet. */
+static gboolean
+add_send_branch (GstPeerJSConnection * self, GstPeerJSTrackKind kind,
+    guint pt, const gchar * profile_level_id, GError ** error)
+{
+  SendBranch *b = g_new0 (SendBranch, 1);
+  GstPadTemplate *templ;
+  GstPad *sinkpad;
+  GstCaps *caps;
+
+  b->kind = kind;
+  b->pt = pt;
+  b->profile_level_id = g_strdup (profile_level_id ? profile_level_id :
+      H264_PROFILE_LEVEL_ID);
+  if (!build_send_elements (self, b, error)) {
+    send_branch_free (b);
+    return FALSE;
+  }
+  gst_bin_add_many (self->bin, b->queue, b->payloader, b->capsfilter, NULL);
+  g_mutex_lock (&self->lock);
+  g_ptr_array_add (self->send_branches, b);
+  g_mutex_unlock (&self->lock);
+
+  templ = gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS
+      (self->webrtc), "sink_%u");
+  caps = send_caps (self, b);
+  b->webrtc_pad = gst_element_request_pad (self->webrtc, templ, NULL, caps);
+  gst_caps_unref (caps);
+  if (!b->webrtc_pad || !gst_element_link_many (b->queue, b->payloader,
+          b->capsfilter, NULL)
+      || !gst_element_link_pads (b->capsfilter, "src", self->webrtc,
+          GST_PAD_NAME (b->webrtc_pad))) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+        "could not link the %s branch to webrtcbin", kind_name (kind));
+    return FALSE;
+  }
+  setup_transceiver (self, b);
+  /* one MediaStream for our tracks, as a browser's getUserMedia gives */
+  g_object_set (b->webrtc_pad, "msid", self->connection_id, NULL);
+
+  if (g_str_equal (gst_peerjs_fanout_get_encoding_name (self->fanout, kind),
+          "H264")) {
+    GstPad *src = gst_element_get_static_pad (b->capsfilter, "src");
+
+    gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+        h264_caps_probe, b, NULL);
+    gst_object_unref (src);
+    set_codec_preferences (self, b);
+  }
+
+  gst_element_sync_state_with_parent (b->capsfilter);
+  gst_element_sync_state_with_parent (b->payloader);
+  gst_element_sync_state_with_parent (b->queue);
+
+  b->tee_pad = gst_peerjs_fanout_request_branch (self->fanout, kind);
+  sinkpad = gst_element_get_static_pad (b->queue, "sink");
+  if (!b->tee_pad || gst_pad_link (b->tee_pad, sinkpad) != GST_PAD_LINK_OK) {
+    gst_object_unref (sinkpad);
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+        "could not branch off the local %s", kind_name (kind));
+    return FALSE;
+  }
+  gst_object_unref (sinkpad);
+  GST_DEBUG_OBJECT (self, "sending %s with pt %u", kind_name (kind), pt);
+  return TRUE;
+}
+
+/* What we can decode of @kind, for a transceiver that only receives. */
+static GstCaps *
+recv_caps (GstPeerJSConnection * self, GstPeerJSTrackKind kind)
+{
+  GstCaps *vp8, *h264;
+  gboolean h264_first;
+
+  if (kind == GST_PEERJS_TRACK_AUDIO)
+    return gst_caps_new_simple ("application/x-rtp",
+        "media", G_TYPE_STRING, "audio", "encoding-name", G_TYPE_STRING,
+        "OPUS", "clock-rate", G_TYPE_INT, 48000, "encoding-params",
+        G_TYPE_STRING, "2", "payload", G_TYPE_INT, OFFER_PT_OPUS, NULL);
+
+  vp8 = gst_caps_new_simple ("application/x-rtp",
+      "media", G_TYPE_STRING, "video", "encoding-name", G_TYPE_STRING, "VP8",
+      "clock-rate", G_TYPE_INT, 90000, NULL);
+  h264 = gst_caps_new_simple ("application/x-rtp",
+      "media", G_TYPE_STRING, "video", "encoding-name", G_TYPE_STRING, "H264",
+      "clock-rate", G_TYPE_INT, 90000, "packetization-mode", G_TYPE_STRING,
+      "1", "profile-level-id", G_TYPE_STRING, H264_PROFILE_LEVEL_ID,
+      "level-asymmetry-allowed", G_TYPE_STRING, "1", NULL);
+  /* the codec we send is the one we would rather get */
+  h264_first = self->fanout && g_str_equal
+      (gst_peerjs_fanout_get_encoding_name (self->fanout,
+          GST_PEERJS_TRACK_VIDEO), "H264");
+  gst_caps_set_simple (h264_first ? h264 : vp8, "payload", G_TYPE_INT,
+      OFFER_PT_VIDEO, NULL);
+  gst_caps_set_simple (h264_first ? vp8 : h264, "payload", G_TYPE_INT,
+      OFFER_PT_VIDEO_ALT, NULL);
+  return h264_first ? gst_caps_merge (h264, vp8) : gst_caps_merge (vp8, h264);
+}
+
+static void
+add_recv_transceiver (GstPeerJSConnection * self, GstPeerJSTrackKind kind)
+{
+  GstWebRTCRTPTransceiver *trans = NULL;
+  GstCaps *caps = recv_caps (self, kind);
+
+  g_signal_emit_by_name (self->webrtc, "add-transceiver",
+      GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, caps, &trans);
+  gst_caps_unref (caps);
+  if (!trans)
+    return;
+  if (kind == GST_PEERJS_TRACK_VIDEO)
+    g_object_set (trans, "do-nack", TRUE, NULL);
+  gst_object_unref (trans);
+  GST_DEBUG_OBJECT (self, "receiving %s only", kind_name (kind));
+}
+
+static gboolean
+sends (GstPeerJSConnection * self, GstPeerJSTrackKind kind)
+{
+  return self->send && self->fanout
+      && gst_peerjs_fanout_has_input (self->fanout, kind);
+}
+
+/* Calling: audio first, then video (Chromium's order). */
+static gboolean
+prepare_call (GstPeerJSConnection * self, GError ** error)
+{
+  static const GstPeerJSTrackKind kinds[] = {
+    GST_PEERJS_TRACK_AUDIO, GST_PEERJS_TRACK_VIDEO
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (kinds); i++) {
+    if (sends (self, kinds[i])) {
+      if (!add_send_branch (self, kinds[i], kinds[i] == GST_PEERJS_TRACK_AUDIO
+              ? OFFER_PT_OPUS : OFFER_PT_VIDEO, NULL, error))
+        return FALSE;
+    } else if (self->receive) {
+      add_recv_transceiver (self, kinds[i]);
+    }
+  }
+  if (!self->receive && self->send_branches->len == 0) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+        "nothing to send and not receiving: no call to make");
+    return FALSE;
+  }
+  return create_aux_channel (self, error);
+}
+
+static gint
+h264_score (const GstStructure * s)
+{
+  const gchar *mode = gst_structure_get_string (s, "packetization-mode");
+  const gchar *profile = gst_structure_get_string (s, "profile-level-id");
+
+  /* rtph264pay sends FU-A, mode 1 only */
+  if (g_strcmp0 (mode, "1") != 0)
+    return -1;
+  if (!profile)
+    return 1;
+  if (g_ascii_strncasecmp (profile, "42e0", 4) == 0)
+    return 4;
+  if (g_ascii_strncasecmp (profile, "4200", 4) == 0
+      || g_ascii_strncasecmp (profile, "42c0", 4) == 0)
+    return 3;
+  return 2;
+}
+
+/* The payload type @media offers for @encoding_name, or -1. H.264: the
+ * packetization-mode=1 one closest to constrained baseline; its
+ * profile-level-id goes to @profile. */
+static gint
+find_offered_pt (const GstSDPMedia * media, const gchar * encoding_name,
+    gchar ** profile)
+{
+  gint best_pt = -1, best_score = -1;
+  guint i;
+
+  for (i = 0; i < gst_sdp_media_formats_len (media); i++) {
+    gint pt = atoi (gst_sdp_media_get_format (media, i));
+    GstCaps *caps = gst_sdp_media_get_caps_from_media (media, pt);
+    const GstStructure *s;
+    const gchar *name;
+    gint score = 0;
+
+    if (!caps)
+      continue;
+    s = gst_caps_get_structure (caps, 0);
+    name = gst_structure_get_string (s, "encoding-name");
+    if (name && g_ascii_strcasecmp (name, encoding_name) == 0) {
+      if (g_str_equal (encoding_name, "H264"))
+        score = h264_score (s);
+      if (score > best_score) {
+        best_pt = pt;
+        best_score = score;
+        g_free (*profile);
+        *profile = g_strdup (gst_structure_get_string (s, "profile-level-id"));
+      }
+    }
+    gst_caps_unref (caps);
+  }
+  return best_pt;
+}
+
+static gboolean
+has_attribute (const GstSDPMedia * media, const gchar * key)
+{
+  guint i;
+
+  for (i = 0; i < gst_sdp_media_attributes_len (media); i++)
+    if (g_strcmp0 (gst_sdp_media_get_attribute (media, i)->key, key) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+kind_of_media (const GstSDPMedia * media, GstPeerJSTrackKind * kind)
+{
+  const gchar *m = gst_sdp_media_get_media (media);
+
+  if (g_strcmp0 (m, "audio") == 0)
+    *kind = GST_PEERJS_TRACK_AUDIO;
+  else if (g_strcmp0 (m, "video") == 0)
+    *kind = GST_PEERJS_TRACK_VIDEO;
+  else
+    return FALSE;
+  /* port 0 is a rejected m-line, unless bundle-only (max-bundle offers) */
+  return gst_sdp_media_get_port (media) != 0
+      || has_attribute (media, "bundle-only");
+}
+
+/* Answering: one send branch per offered m-line we have media for, with
+ * the offered payload type, in the offer's order. */
+static gboolean
+prepare_answer (GstPeerJSConnection * self,
+    const GstWebRTCSessionDescription * offer, GError ** error)
+{
+  gboolean done[2] = { FALSE, FALSE };
+  guint i;
+
+  for (i = 0; i < gst_sdp_message_medias_len (offer->sdp); i++) {
+    const GstSDPMedia *media = gst_sdp_message_get_media (offer->sdp, i);
+    GstPeerJSTrackKind kind;
+    gchar *profile = NULL;
+    const gchar *codec;
+    gint pt;
+
+    if (!kind_of_media (media, &kind) || done[kind] || !sends (self, kind))
+      continue;
+    done[kind] = TRUE;
+    codec = gst_peerjs_fanout_get_encoding_name (self->fanout, kind);
+    pt = find_offered_pt (media, codec, &profile);
+    if (pt < 0) {
+      GST_WARNING_OBJECT (self, "the offer has no %s for our %s: not "
+          "sending it", codec, kind_name (kind));
+      continue;
+    }
+    if (!add_send_branch (self, kind, pt, profile, error)) {
+      g_free (profile);
+      return FALSE;
+    }
+    g_free (profile);
+  }
+  return TRUE;
+}
+
+/* ---- webrtcbin ---- */
+
+/* libnice never gathers on loopback unless told, and once told about one
+ * address it uses only the ones it was told about: so all of them. A
+ * machine (or network namespace) with only `lo` then still connects, and
+ * so do two members on one machine. */
+static void
+add_local_addresses (GstPeerJSConnection * self)
+{
+  GObject *ice = NULL;
+  GList *ips, *l;
+
+  g_object_get (self->webrtc, "ice-agent", &ice, NULL);
+  if (!ice)
+    return;
+  ips = nice_interfaces_get_local_ips (TRUE);
+  for (l = ips; l; l = l->next) {
+    gboolean ok = FALSE;
+
+    g_signal_emit_by_name (ice, "add-local-ip-address", l->data, &ok);
+    GST_LOG_OBJECT (self, "local address %s%s", (gchar *) l->data,
+        ok ? "" : " refused");
+  }
+  g_list_free_full (ips, g_free);
+  gst_object_unref (ice);
+}
+
+static void
+configure_webrtcbin (GstPeerJSConnection * self)
+{
+  guint i;
+
+  /* Chromium fails against the default policy, both ways */
+  gst_util_set_object_arg (G_OBJECT (self->webrtc), "bundle-policy",
+      "max-bundle");
+  g_object_set (self->webrtc, "latency", self->latency_ms, NULL);
+  if (self->stun_server)
+    g_object_set (self->webrtc, "stun-server", self->stun_server, NULL);
+  for (i = 0; self->turn_servers && self->turn_servers[i]; i++) {
+    gboolean ok = FALSE;
+
+    g_signal_emit_by_name (self->webrtc, "add-turn-server",
+        self->turn_servers[i], &ok);
+    if (!ok)
+      GST_WARNING_OBJECT (self, "webrtcbin refused a TURN server");
+  }
+  add_local_addresses (self);
+}
+
+static gboolean
+build_webrtcbin (GstPeerJSConnection * self, GError ** error)
+{
+  GstElement *webrtc = make_element (self, "webrtcbin", "webrtc");
+
+  if (!webrtc) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+        "GStreamer element 'webrtcbin' is missing");
+    return FALSE;
+  }
+  self->webrtc = gst_object_ref_sink (webrtc);
+  configure_webrtcbin (self);
+
+  g_signal_connect (webrtc, "on-ice-candidate",
+      G_CALLBACK (on_ice_candidate), self);
+  g_signal_connect (webrtc, "pad-added", G_CALLBACK (on_webrtc_pad_added),
+      self);
+  g_signal_connect (webrtc, "on-data-channel", G_CALLBACK (on_data_channel),
+      self);
+  g_signal_connect (webrtc, "notify::connection-state",
+      G_CALLBACK (on_connection_state), self);
+  g_signal_connect (webrtc, "notify::ice-connection-state",
+      G_CALLBACK (on_ice_connection_state), self);
+
+  gst_bin_add (self->bin, webrtc);
+  /* running before the branches link to it: a branch that pushed into a
+   * stopped webrtcbin would stop for good */
+  if (!gst_element_sync_state_with_parent (webrtc)) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_STATE_CHANGE,
+        "webrtcbin could not start");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+gst_peerjs_connection_start (GstPeerJSConnection * self, GError ** error)
+{
+  GstWebRTCSessionDescription *offer = NULL;
+  GstPromise *promise;
+  gboolean started;
+
+  g_return_val_if_fail (GST_IS_PEERJS_CONNECTION (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  started = self->started || self->closing;
+  self->started = TRUE;
+  g_mutex_unlock (&self->lock);
+  if (started) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        "connection already started");
+    return FALSE;
+  }
+
+  self->start_time = g_get_monotonic_time ();
+  if (!self->outgoing && !(offer = parse_description
+          (GST_WEBRTC_SDP_TYPE_OFFER, self->offer_sdp))) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+        "unreadable SDP in the OFFER");
+    goto failed;
+  }
+  if (!build_webrtcbin (self, error))
+    goto failed;
+  if (self->outgoing ? !prepare_call (self, error) :
+      !prepare_answer (self, offer, error))
+    goto failed;
+
+  set_state (self, GST_PEERJS_CONNECTION_STATE_CONNECTING,
+      self->outgoing ? "calling" : "answering");
+  arm_timeout (self);
+
+  GST_INFO_OBJECT (self, "%s '%s' (%s)", self->outgoing ? "calling" :
+      "answering", self->remote_id, self->connection_id);
+  if (self->outgoing) {
+    promise = gst_promise_new_with_change_func (on_offer_created,
+        gst_object_ref (self), gst_object_unref);
+    g_signal_emit_by_name (self->webrtc, "create-offer", NULL, promise);
+    gst_promise_unref (promise);
+  } else {
+    apply_remote_description (self, offer, on_remote_offer_set);
+    gst_webrtc_session_description_free (offer);
+  }
+  return TRUE;
+
+failed:
+  if (offer)
+    gst_webrtc_session_description_free (offer);
+  set_state (self, GST_PEERJS_CONNECTION_STATE_FAILED, "negotiation-failed");
+  return FALSE;
+}
+
+/* ---- closing ---- */
+
+/* Closes the aux channel and waits a little for the close to reach the
+ * remote: it is PeerJS' only hang-up signal. */
+static void
+close_aux_channel (GstPeerJSConnection * self)
+{
+  GstWebRTCDataChannel *aux = NULL;
+  GstWebRTCDataChannelState ready = GST_WEBRTC_DATA_CHANNEL_STATE_CLOSED;
+  gint64 end;
+
+  g_mutex_lock (&self->lock);
+  if (self->aux && !self->aux_closed)
+    aux = g_object_ref (self->aux);
+  g_mutex_unlock (&self->lock);
+  if (!aux)
+    return;
+
+  g_object_get (aux, "ready-state", &ready, NULL);
+  if (ready == GST_WEBRTC_DATA_CHANNEL_STATE_OPEN) {
+    gst_webrtc_data_channel_close (aux);
+    end = g_get_monotonic_time () + AUX_CLOSE_TIMEOUT_MS * 1000;
+    g_mutex_lock (&self->lock);
+    while (!self->aux_closed)
+      if (!g_cond_wait_until (&self->cond, &self->lock, end))
+        break;
+    g_mutex_unlock (&self->lock);
+    GST_DEBUG_OBJECT (self, "aux channel %s", self->aux_closed ? "closed" :
+        "did not close in time");
+  }
+  g_object_unref (aux);
+}
+
+static void
+remove_element (GstPeerJSConnection * self, GstElement * element)
+{
+  gst_element_set_locked_state (element, TRUE);
+  gst_element_set_state (element, GST_STATE_NULL);
+  if (GST_OBJECT_PARENT (element) == GST_OBJECT (self->bin))
+    gst_bin_remove (self->bin, element);
+}
+
+static void
+remove_send_branch (GstPeerJSConnection * self, SendBranch * b)
+{
+  if (b->queue)
+    remove_element (self, b->queue);
+  if (b->payloader)
+    remove_element (self, b->payloader);
+  if (b->capsfilter)
+    remove_element (self, b->capsfilter);
+}
+
+/* Takes everything out of the bin. The order matters while the pipeline
+ * plays: no new data into the branches first (the tee lets go of a pad
+ * while streaming), then webrtcbin stops, which ends its streaming threads
+ * (and so every pad-added), then the pads go. */
+static void
+remove_elements (GstPeerJSConnection * self)
+{
+  GPtrArray *exposed, *recv;
+  guint i;
+
+  for (i = 0; i < self->send_branches->len; i++) {
+    SendBranch *b = g_ptr_array_index (self->send_branches, i);
+
+    if (b->tee_pad)
+      gst_peerjs_fanout_release_branch (self->fanout, g_steal_pointer
+          (&b->tee_pad));
+  }
+
+  remove_element (self, self->webrtc);
+
+  g_mutex_lock (&self->lock);
+  exposed = self->exposed;
+  self->exposed = g_ptr_array_new ();
+  recv = self->recv_elements;
+  self->recv_elements = g_ptr_array_new ();
+  g_mutex_unlock (&self->lock);
+
+  for (i = 0; i < exposed->len; i++) {
+    ExposedPad *e = g_ptr_array_index (exposed, i);
+
+    g_signal_emit (self, connection_signals[SIGNAL_PAD_REMOVED], 0, e->pad);
+    gst_element_release_request_pad (e->tee, e->pad);
+  }
+  g_ptr_array_set_free_func (exposed, (GDestroyNotify) exposed_pad_free);
+  g_ptr_array_unref (exposed);
+
+  for (i = 0; i < recv->len; i++)
+    remove_element (self, g_ptr_array_index (recv, i));
+  g_ptr_array_set_free_func (recv, gst_object_unref);
+  g_ptr_array_unref (recv);
+
+  for (i = 0; i < self->send_branches->len; i++)
+    remove_send_branch (self, g_ptr_array_index (self->send_branches, i));
+}
+
+static void
+disconnect_signals (GstPeerJSConnection * self)
+{
+  if (self->webrtc)
+    g_signal_handlers_disconnect_by_data (self->webrtc, self);
+  if (self->aux)
+    g_signal_handlers_disconnect_by_data (self->aux, self);
+}
+
+void
+gst_peerjs_connection_close (GstPeerJSConnection * self)
+{
+  GSource *timeout;
+  gboolean closing;
+
+  g_return_if_fail (GST_IS_PEERJS_CONNECTION (self));
+
+  g_mutex_lock (&self->lock);
+  closing = self->closing;
+  self->closing = TRUE;
+  timeout = self->timeout_source;
+  self->timeout_source = NULL;
+  g_mutex_unlock (&self->lock);
+  if (closing)
+    return;
+
+  destroy_source (timeout);
+  GST_INFO_OBJECT (self, "closing");
+  close_aux_channel (self);
+  set_state (self, GST_PEERJS_CONNECTION_STATE_DISCONNECTED, "closed");
+  if (self->webrtc)
+    remove_elements (self);
+  disconnect_signals (self);
+  GST_DEBUG_OBJECT (self, "closed");
+}
+
+/* ---- construction, accessors ---- */
+
+static GstPeerJSConnection *
+connection_new (const GstPeerJSConnectionConfig * config)
+{
+  static gint serial = 0;
+  GstPeerJSConnection *self;
+
+  self = g_object_new (GST_TYPE_PEERJS_CONNECTION, NULL);
+  gst_object_ref_sink (self);
+  self->bin = gst_object_ref (config->bin);
+  self->fanout = config->fanout ? gst_object_ref (config->fanout) : NULL;
+  self->send = config->send;
+  self->receive = config->receive;
+  self->context = config->context ? g_main_context_ref (config->context) :
+      g_main_context_ref (g_main_context_default ());
+  self->stun_server = g_strdup (config->stun_server);
+  self->turn_servers = g_strdupv ((gchar **) config->turn_servers);
+  self->latency_ms = config->latency_ms;
+  self->timeout_ms = config->timeout_ms;
+  self->serial = (guint) g_atomic_int_add (&serial, 1);
+  return self;
+}
+
+/**
+ * gst_peerjs_connection_new_call:
+ * @metadata: (nullable): the OFFER's `metadata`, copied
+ *
+ * Returns: (transfer full): a new outgoing connection, not started.
+ */
+GstPeerJSConnection *
+gst_peerjs_connection_new_call (const GstPeerJSConnectionConfig * config,
+    const gchar * remote_id, JsonNode * metadata)
+{
+  GstPeerJSConnection *self;
+
+  g_return_val_if_fail (config != NULL && GST_IS_BIN (config->bin), NULL);
+  g_return_val_if_fail (remote_id != NULL, NULL);
+
+  self = connection_new (config);
+  self->outgoing = TRUE;
+  self->remote_id = g_strdup (remote_id);
+  self->connection_id =
+      gst_peerjs_new_connection_id (GST_PEERJS_CONNECTION_MEDIA);
+  self->metadata = metadata ? json_node_copy (metadata) : NULL;
+  return self;
+}
+
+/**
+ * gst_peerjs_connection_new_answer:
+ *
+ * Returns: (transfer full) (nullable): a new incoming connection, not
+ *   started; %NULL if @offer is not a media OFFER.
+ */
+GstPeerJSConnection *
+gst_peerjs_connection_new_answer (const GstPeerJSConnectionConfig * config,
+    const GstPeerJSMessage * offer)
+{
+  GstPeerJSConnection *self;
+
+  g_return_val_if_fail (config != NULL && GST_IS_BIN (config->bin), NULL);
+  g_return_val_if_fail (offer != NULL, NULL);
+
+  if (offer->type != GST_PEERJS_MESSAGE_OFFER
+      || offer->connection_type != GST_PEERJS_CONNECTION_MEDIA
+      || !offer->sdp || !offer->src || !offer->connection_id) {
+    GST_WARNING ("not a media OFFER with a sender");
+    return NULL;
+  }
+
+  self = connection_new (config);
+  self->remote_id = g_strdup (offer->src);
+  self->connection_id = g_strdup (offer->connection_id);
+  self->offer_sdp = g_strdup (offer->sdp);
+  return self;
+}
+
+const gchar *
+gst_peerjs_connection_get_id (GstPeerJSConnection * self)
+{
+  g_return_val_if_fail (GST_IS_PEERJS_CONNECTION (self), NULL);
+  return self->connection_id;
+}
+
+const gchar *
+gst_peerjs_connection_get_remote_id (GstPeerJSConnection * self)
+{
+  g_return_val_if_fail (GST_IS_PEERJS_CONNECTION (self), NULL);
+  return self->remote_id;
+}
+
+gboolean
+gst_peerjs_connection_is_outgoing (GstPeerJSConnection * self)
+{
+  g_return_val_if_fail (GST_IS_PEERJS_CONNECTION (self), FALSE);
+  return self->outgoing;
+}
+
+GstPeerJSConnectionState
+gst_peerjs_connection_get_state (GstPeerJSConnection * self)
+{
+  GstPeerJSConnectionState state;
+
+  g_return_val_if_fail (GST_IS_PEERJS_CONNECTION (self),
+      GST_PEERJS_CONNECTION_STATE_NEW);
+
+  g_mutex_lock (&self->lock);
+  state = self->state;
+  g_mutex_unlock (&self->lock);
+  return state;
+}
+
+/**
+ * gst_peerjs_connection_get_stats:
+ *
+ * Blocks until webrtcbin answers. Not from a streaming thread.
+ *
+ * Returns: (transfer full) (nullable): webrtcbin's statistics.
+ */
+GstStructure *
+gst_peerjs_connection_get_stats (GstPeerJSConnection * self)
+{
+  GstStructure *stats = NULL;
+  GstElement *webrtc = NULL;
+  GstPromise *promise;
+
+  g_return_val_if_fail (GST_IS_PEERJS_CONNECTION (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  if (self->started && !self->closing && self->webrtc)
+    webrtc = gst_object_ref (self->webrtc);
+  g_mutex_unlock (&self->lock);
+  if (!webrtc)
+    return NULL;
+
+  promise = gst_promise_new ();
+  g_signal_emit_by_name (webrtc, "get-stats", NULL, promise);
+  if (gst_promise_wait (promise) == GST_PROMISE_RESULT_REPLIED
+      && gst_promise_get_reply (promise))
+    stats = gst_structure_copy (gst_promise_get_reply (promise));
+  gst_promise_unref (promise);
+  gst_object_unref (webrtc);
+  return stats;
+}
+
+static void
+gst_peerjs_connection_finalize (GObject * object)
+{
+  GstPeerJSConnection *self = GST_PEERJS_CONNECTION (object);
+
+  if (self->started && !self->closing)
+    GST_WARNING_OBJECT (self, "finalized without close()");
+  disconnect_signals (self);
+  destroy_source (self->timeout_source);
+  gst_clear_object (&self->webrtc);
+  g_clear_object (&self->aux);
+  g_ptr_array_unref (self->send_branches);
+  g_ptr_array_unref (self->recv_elements);
+  g_ptr_array_set_free_func (self->exposed, (GDestroyNotify) exposed_pad_free);
+  g_ptr_array_unref (self->exposed);
+  g_clear_pointer (&self->local_mids, g_ptr_array_unref);
+  g_ptr_array_unref (self->pending_local);
+  g_ptr_array_unref (self->pending_remote);
+  if (self->remote_sdp)
+    gst_sdp_message_free (self->remote_sdp);
+  gst_clear_object (&self->fanout);
+  gst_object_unref (self->bin);
+  g_main_context_unref (self->context);
+  g_free (self->stun_server);
+  g_strfreev (self->turn_servers);
+  g_free (self->connection_id);
+  g_free (self->remote_id);
+  g_clear_pointer (&self->metadata, json_node_unref);
+  g_free (self->offer_sdp);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_peerjs_connection_init (GstPeerJSConnection * self)
+{
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  self->state = GST_PEERJS_CONNECTION_STATE_NEW;
+  self->send_branches =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) send_branch_free);
+  self->recv_elements = g_ptr_array_new_with_free_func (gst_object_unref);
+  self->exposed = g_ptr_array_new ();
+  self->pending_local = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_peerjs_message_free);
+  self->pending_remote =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) remote_candidate_free);
+}
+
+static void
+gst_peerjs_connection_class_init (GstPeerJSConnectionClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+
+  gobject_class->finalize = gst_peerjs_connection_finalize;
+
+  /**
+   * GstPeerJSConnection::send-message:
+   * @msg: an OFFER, ANSWER or CANDIDATE for the remote; the handler
+   *   copies what it keeps
+   *
+   * Emitted from webrtcbin's thread. Never a CANDIDATE before the
+   * OFFER/ANSWER.
+   */
+  connection_signals[SIGNAL_SEND_MESSAGE] =
+      g_signal_new ("send-message", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+      GST_TYPE_PEERJS_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * GstPeerJSConnection::state-changed:
+   * @state: the new state
+   * @reason: why: "calling", "answering", "connected", "timeout",
+   *   "ice-failed", "negotiation-failed", "remote-hangup", "closed"
+   *
+   * Emitted from the configured GMainContext, in order.
+   */
+  connection_signals[SIGNAL_STATE_CHANGED] =
+      g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+      GST_TYPE_PEERJS_CONNECTION_STATE, G_TYPE_STRING);
+
+  /**
+   * GstPeerJSConnection::pad-added:
+   * @pad: a decoded raw src pad (a tee's) in the bin
+   * @kind: audio or video
+   *
+   * Emitted from a streaming thread.
+   */
+  connection_signals[SIGNAL_PAD_ADDED] =
+      g_signal_new ("pad-added", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2, GST_TYPE_PAD,
+      GST_TYPE_PEERJS_TRACK_KIND);
+
+  /**
+   * GstPeerJSConnection::pad-removed:
+   * @pad: a pad of "pad-added", about to go
+   *
+   * Emitted from close().
+   */
+  connection_signals[SIGNAL_PAD_REMOVED] =
+      g_signal_new ("pad-removed", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, GST_TYPE_PAD);
+}
