@@ -170,6 +170,59 @@ export class PeerPage {
     }
   }
 
+  audioState(key) { return this.page.evaluate((k) => window.H.audioState(k), key); }
+
+  /**
+   * Wait (bounded) until the remote audio of `key` was heard: at least `above`
+   * analyser samples with RMS over the page's threshold and a max RMS of at
+   * least `minRms`. Returns the audio snapshot.
+   */
+  async waitAudio(key, { minRms = 0.02, above = 3, timeout = 15000 } = {}) {
+    const deadline = now() + timeout;
+    let a;
+    for (;;) {
+      a = await this.audioState(key);
+      if (a && a.maxRms >= minRms && a.above >= above) return a;
+      if (now() > deadline)
+        throw new Error(`${this.name}: remote audio of ${key} not heard in ${timeout} ms ` +
+          `(want maxRms >= ${minRms}, ${above} samples above threshold): ${JSON.stringify(a)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Make Peer `name` a mesh member (see H.joinRoom); returns the calls placed, [{id, key}]. */
+  joinRoom(name, { peers, policy = 'lower-id-calls' }) {
+    return this.page.evaluate(([n, o]) => window.H.joinRoom(n, o), [name, { peers, policy }]);
+  }
+
+  roomState(name) { return this.page.evaluate((n) => window.H.roomState(n), name); }
+
+  leaveRoom(name) { return this.page.evaluate((n) => window.H.leaveRoom(n), name); }
+
+  /**
+   * Wait (bounded) until, in room `name`, every remote of `ids` plays video
+   * (>= frames rendered) and was heard (audio as in waitAudio). Returns the
+   * room state. The error names the members that lag and what they have.
+   */
+  async waitRoomMedia(name, ids, { frames = 10, minRms = 0.02, above = 3, timeout = 20000 } = {}) {
+    const deadline = now() + timeout;
+    const ok = (r) => r && r.frames >= frames && r.audio && r.audio.maxRms >= minRms && r.audio.above >= above;
+    let st;
+    for (;;) {
+      st = await this.roomState(name);
+      const lag = ids.filter((id) => !ok(st.remotes[id]));
+      if (lag.length === 0) return st;
+      if (now() > deadline) {
+        const brief = (r) => r && { key: r.key, role: r.role, frames: r.frames, ice: r.iceConnectionState,
+          audio: r.audio && { maxRms: r.audio.maxRms, above: r.audio.above, ctx: r.audio.contextState },
+          inbound: r.inbound, closedAt: r.closedAt };
+        throw new Error(`${this.name}: in room ${name}, no video (${frames} frames) and audio from ` +
+          `${lag.join(', ')} within ${timeout} ms: ` + JSON.stringify(Object.fromEntries(lag.map((id) => [id, brief(st.remotes[id])]))));
+      }
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  }
+
   /** Wait (bounded) until `n` 'data' events of `key` (seq > since) arrived; returns their values. */
   async waitData(key, n, { since = 0, timeout = 10000 } = {}) {
     const deadline = now() + timeout;
@@ -226,6 +279,12 @@ export class Harness {
 
   watchServer(server) { this.servers.push(server); return server; }
 
+  /** Also dump this process's output on failure (anything with label, cmdline, tail(n)). */
+  watchProcess(proc) { this.servers.push(proc); return proc; }
+
+  /** Stop dumping it (it is gone and its output no longer interesting). */
+  unwatch(proc) { this.servers = this.servers.filter((s) => s !== proc); }
+
   /** New context + page with the harness loaded, pointed at `server` (a PeerServerHandle or {port,path,key}). */
   async newPage(name, server) {
     const context = await this.browser.newContext({ permissions: ['camera', 'microphone'] });
@@ -260,8 +319,8 @@ export class Harness {
   dump(reason) {
     console.log(`----- interop diagnostics${reason ? ': ' + reason : ''} -----`);
     for (const s of this.servers) {
-      console.log(`--- ${s.kind} server (${s.cmdline}) output:`);
-      console.log(s.tail(60));
+      console.log(`--- ${s.label ?? `${s.kind} server`} (${s.cmdline}) output:`);
+      console.log(s.tail(s.label ? 120 : 60));
     }
     console.log('--- browser log (last 150 lines):');
     console.log(this.logs.slice(-150).join('\n'));

@@ -17,6 +17,9 @@
     events: [],
     seq: 0,
     localStream: null,
+    closedAt: {},          // '<peer>:<connectionId>' -> time of its 'close' event
+    rooms: {},             // peer name -> room state (H.joinRoom)
+    unanswered: {},        // peer name -> calls that came before H.joinRoom / answer
   };
   window.H = H;
 
@@ -93,7 +96,9 @@
     p.on('call', (mc) => {
       const key = watchConn(name, mc);
       rec(name, 'call', { key, connectionId: mc.connectionId, from: mc.peer, metadata: mc.metadata ?? null });
-      if (H.autoAnswer[name]) H.answer(key, H.autoAnswer[name].withStream);
+      if (H.rooms[name]) roomIncoming(name, key, mc);
+      else if (H.autoAnswer[name]) H.answer(key, H.autoAnswer[name].withStream);
+      else (H.unanswered[name] ??= []).push({ key, mc });   // joinRoom() handles these
     });
     p.on('connection', (dc) => {
       const key = watchConn(name, dc);
@@ -123,7 +128,7 @@
     const key = `${peerName}:${c.connectionId}`;
     H.conns[key] = c;
     c.on('open', () => rec(key, 'open'));
-    c.on('close', () => rec(key, 'close'));
+    c.on('close', () => { H.closedAt[key] = now(); rec(key, 'close'); });
     c.on('error', (e) => rec(key, 'error', { type: e.type, message: String(e.message ?? '') }));
     if (c.type === 'media') {
       c.on('stream', (s) => {
@@ -140,7 +145,7 @@
 
   function watchMedia(key, stream) {
     let m = H.media[key];
-    if (m) { m.stream = stream; return; }     // 'stream' fires once per track
+    if (m) { m.stream = stream; meterAudio(key, m); return; }     // 'stream' fires once per track
     const v = document.createElement('video');
     v.muted = true; v.autoplay = true; v.playsInline = true;
     v.width = 160; v.height = 120;
@@ -160,7 +165,87 @@
       if (H.media[key] === m) v.requestVideoFrameCallback(onFrame);
     };
     v.requestVideoFrameCallback(onFrame);
+    meterAudio(key, m);
   }
+
+  // --- remote audio energy (WebAudio) -------------------------------------
+  //
+  // Every remote stream with an audio track gets a MediaStreamSource ->
+  // AnalyserNode (-> gain 0 -> destination, so the graph is pulled). A timer
+  // samples each analyser every H.audioSampleMs: RMS of the last fftSize
+  // samples (floats in [-1, 1]). Chromium's fake microphone beeps (short
+  // tones, silence between), GStreamer's audiotestsrc plays a steady sine:
+  // tests look at maxRms and at how many samples were above H.audioThreshold.
+
+  H.audioThreshold = 0.01;   // RMS; digital silence after Opus is ~0, a beep or a sine is > 0.05
+  H.audioSampleMs = 20;
+  let audioCtx = null;
+  let audioTimer = null;
+
+  function audioContext() {
+    if (!audioCtx) {
+      audioCtx = new AudioContext();
+      // Headless Chromium may start it suspended (autoplay policy); it does
+      // resume without a gesture when --autoplay-policy=no-user-gesture-required.
+      if (audioCtx.state !== 'running') audioCtx.resume().catch(() => {});
+    }
+    return audioCtx;
+  }
+
+  function sampleAudio() {
+    const t = now();
+    for (const m of Object.values(H.media)) {
+      const a = m.audio;
+      if (!a || a.stopped) continue;
+      a.analyser.getFloatTimeDomainData(a.buf);
+      let sum = 0;
+      for (let i = 0; i < a.buf.length; i++) sum += a.buf[i] * a.buf[i];
+      const rms = Math.sqrt(sum / a.buf.length);
+      a.samples++;
+      a.lastRms = rms;
+      a.sumRms += rms;
+      if (rms > a.maxRms) a.maxRms = rms;
+      if (rms > H.audioThreshold) {
+        a.above++;
+        a.lastAboveAt = t;
+        if (a.firstAboveAt === null) {
+          a.firstAboveAt = t;
+          rec(m.key, 'first-audio', { rms: Math.round(rms * 1e4) / 1e4 });
+        }
+      }
+    }
+  }
+
+  function meterAudio(key, m) {
+    if (m.audio) return;
+    const tracks = m.stream.getAudioTracks();
+    if (tracks.length === 0) return;
+    m.key = key;
+    const ctx = audioContext();
+    const src = ctx.createMediaStreamSource(new MediaStream([tracks[0]]));
+    const analyser = ctx.createAnalyser();
+    analyser.fftSize = 2048;
+    const mute = ctx.createGain();
+    mute.gain.value = 0;
+    src.connect(analyser);
+    analyser.connect(mute);
+    mute.connect(ctx.destination);
+    m.audio = { src, analyser, mute, buf: new Float32Array(analyser.fftSize), track: tracks[0],
+      samples: 0, lastRms: 0, maxRms: 0, sumRms: 0, above: 0, firstAboveAt: null, lastAboveAt: null, stopped: false };
+    if (!audioTimer) audioTimer = setInterval(sampleAudio, H.audioSampleMs);
+  }
+
+  function audioSnapshot(m) {
+    const a = m && m.audio;
+    if (!a) return null;
+    return { samples: a.samples, lastRms: a.lastRms, maxRms: a.maxRms,
+      meanRms: a.samples ? a.sumRms / a.samples : 0, above: a.above,
+      firstAboveAt: a.firstAboveAt, lastAboveAt: a.lastAboveAt,
+      contextState: audioCtx ? audioCtx.state : null, trackState: a.track.readyState };
+  }
+
+  /** Energy of the remote audio of a MediaConnection (null: no audio track). */
+  H.audioState = (key) => audioSnapshot(H.media[key]);
 
   /** Snapshot of the remote media of a MediaConnection. */
   H.mediaState = async (key) => {
@@ -174,6 +259,7 @@
         currentTime: m.video.currentTime, paused: m.video.paused,
         audioTracks: m.stream.getAudioTracks().map((t) => ({ readyState: t.readyState, muted: t.muted, enabled: t.enabled })),
         videoTracks: m.stream.getVideoTracks().map((t) => ({ readyState: t.readyState, muted: t.muted, enabled: t.enabled })),
+        audio: audioSnapshot(m),
       });
     }
     if (c && c.peerConnection) {
@@ -182,10 +268,13 @@
       out.inbound = {};
       try {
         const stats = await c.peerConnection.getStats();
+        const codecs = {};
+        stats.forEach((r) => { if (r.type === 'codec') codecs[r.id] = r.mimeType; });
         stats.forEach((r) => {
           if (r.type === 'inbound-rtp')
             out.inbound[r.kind] = { packetsReceived: r.packetsReceived, bytesReceived: r.bytesReceived,
-              framesDecoded: r.framesDecoded, totalSamplesReceived: r.totalSamplesReceived };
+              framesDecoded: r.framesDecoded, totalSamplesReceived: r.totalSamplesReceived,
+              codec: r.codecId ? codecs[r.codecId] : undefined };
           if (r.type === 'candidate-pair' && r.nominated && r.state === 'succeeded') out.pair = r.id;
         });
       } catch (e) { out.statsError = String(e); }
@@ -205,8 +294,10 @@
     return key;
   };
 
+  const answered = new Set();
   H.answer = (key, withStream = true) => {
     const mc = H.conns[key];
+    answered.add(key);
     mc.answer(withStream ? H.localStream : undefined);
     rec(key, 'answered', { withStream });
   };
@@ -241,6 +332,102 @@
   /** peer.reconnect() once; returns the error text if it threw. */
   H.reconnect = (name) => {
     try { H.peers[name].reconnect(); return null; } catch (e) { return String(e); }
+  };
+
+  // --- rooms: a page as a member of a mesh ---------------------------------
+  //
+  // H.joinRoom(name, {peers, policy}) makes Peer `name` behave like a mesh
+  // member of a web app (and like peerjsroom): it calls some members with its
+  // local stream and answers calls from the others with it. Policies as
+  // peerjsroom's call-policy: 'lower-id-calls' (call the members whose ID is
+  // greater than ours in plain code-unit order = strcmp for ASCII, answer the
+  // others), 'call-all', 'answer-only'. Calls from IDs not in `peers` are
+  // closed unanswered ('room-reject'). If both sides call anyway, the call
+  // made by the lower ID is kept and the other closed.
+
+  function roomShouldCall(room, id) {
+    return room.policy === 'call-all' || (room.policy === 'lower-id-calls' && room.me < id);
+  }
+
+  function roomCall(room, id) {
+    const key = H.call(room.name, id, { room: true });
+    const r = room.remotes[id];
+    r.keys.push(key);
+    r.key = key;
+    r.role = 'caller';
+    return key;
+  }
+
+  function roomIncoming(name, key, mc) {
+    const room = H.rooms[name];
+    const from = mc.peer;
+    const r = room.remotes[from];
+    if (!r) {
+      room.rejected.push({ from, key, t: now() });
+      rec(name, 'room-reject', { from, key });
+      mc.close();
+      return;
+    }
+    if (r.key && r.role === 'caller' && !H.closedAt[r.key]) {
+      // glare: keep the call of the lower ID
+      if (from < room.me) {
+        rec(name, 'room-glare', { from, kept: key, closed: r.key });
+        H.conns[r.key].close();
+      } else {
+        rec(name, 'room-glare', { from, kept: r.key, closed: key });
+        mc.close();
+        return;
+      }
+    }
+    r.keys.push(key);
+    r.key = key;
+    r.role = 'answerer';
+    H.answer(key, true);
+  }
+
+  /** Join a mesh; returns [{id, key}] of the calls placed. Needs getLocalStream() and an open Peer. */
+  H.joinRoom = (name, { peers, policy = 'lower-id-calls' } = {}) => {
+    if (!H.localStream) throw new Error('joinRoom before getLocalStream()');
+    const p = H.peers[name];
+    if (!p || !p.open) throw new Error(`joinRoom: peer ${name} is not open`);
+    if (!['lower-id-calls', 'call-all', 'answer-only'].includes(policy)) throw new Error(`unknown policy ${policy}`);
+    const room = { name, me: p.id, peers: [...peers], policy, remotes: {}, rejected: [] };
+    for (const id of room.peers) room.remotes[id] = { keys: [], key: null, role: null };
+    H.rooms[name] = room;
+    // calls that arrived before we joined (and that nobody answered since)
+    for (const { key, mc } of H.unanswered[name] ?? [])
+      if (!mc.open && !H.closedAt[key] && !answered.has(key)) roomIncoming(name, key, mc);
+    H.unanswered[name] = [];
+    const placed = [];
+    for (const id of room.peers) if (roomShouldCall(room, id)) placed.push({ id, key: roomCall(room, id) });
+    rec(name, 'room-joined', { peers: room.peers, policy, calling: placed.map((c) => c.id) });
+    return placed;
+  };
+
+  /** Per remote member: its current MediaConnection and what plays from it. */
+  H.roomState = async (name) => {
+    const room = H.rooms[name];
+    if (!room) return null;
+    const out = { me: room.me, policy: room.policy, rejected: room.rejected, remotes: {} };
+    for (const [id, r] of Object.entries(room.remotes)) {
+      const st = { id, role: r.role, keys: r.keys, key: r.key };
+      if (r.key) {
+        Object.assign(st, await H.mediaState(r.key));
+        st.open = !!(H.conns[r.key] && H.conns[r.key].open);
+        st.closedAt = H.closedAt[r.key] ?? null;
+      }
+      out.remotes[id] = st;
+    }
+    return out;
+  };
+
+  /** Leave: close every call of the room. */
+  H.leaveRoom = (name) => {
+    const room = H.rooms[name];
+    if (!room) return;
+    for (const r of Object.values(room.remotes))
+      for (const k of r.keys) if (!H.closedAt[k]) { try { H.conns[k].close(); } catch { /* gone */ } }
+    delete H.rooms[name];
   };
 
   H.destroy = (name) => { const p = H.peers[name]; if (p && !p.destroyed) p.destroy(); };

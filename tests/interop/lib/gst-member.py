@@ -1,0 +1,360 @@
+#!/usr/bin/python3
+# A peerjsroom mesh member for the interop tests, driven by lib/gst-member.mjs.
+#
+#   videotestsrc (ball, 320x240@30) -> room.video_sink
+#   audiotestsrc (sine)             -> room.audio_sink
+#   room.video_<id>                 -> queue -> fakesink
+#   room.audio_<id>                 -> queue -> level -> fakesink
+#
+# Buffers are counted with pad probes on the room's own src pads. Prints one
+# JSON object per line on stdout (times "t" in epoch ms, the clock the
+# browser pages use too):
+#
+#   {"ev":"ready"}                                   pipeline built, going to PLAYING
+#   {"ev":"state","state":"PLAYING"}                 the pipeline's state changes
+#   {"ev":"msg","name":"peerjs-open","fields":{...}} every peerjs-* element message
+#   {"ev":"pad-added","pad":"video_alice","caps":…}  a remote pad appeared (linked at once)
+#   {"ev":"first-buffer","pad":"video_alice","caps":"video/x-raw,…"}
+#   {"ev":"pad-removed","pad":"video_alice"}
+#   {"ev":"stats","pads":{"video_alice":{"buffers":N,"pts_ms":…,…},"audio_alice":{…,"rms_db":…,"max_rms_db":…,"loud":N}}}
+#   {"ev":"warning"|"error","message":…,"debug":…}
+#   {"ev":"exit","code":N}
+#
+# stdin: "stats" prints stats at once, "quit" (or EOF: the test runner died)
+# sets the pipeline to NULL and exits 0. SIGINT/SIGTERM do the same.
+# Exit 2: the element lacks something the tests need (property, pad).
+#
+# Needs the system python3 with gi + Gst (python3-gi, python3-gst-1.0), and
+# GST_PLUGIN_PATH pointing at the built plugin.
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+import time
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GLib", "2.0")
+from gi.repository import GLib, GObject, Gst  # noqa: E402
+
+LOUD_DB = -50.0  # an audio level interval with RMS above this counts as "loud"
+
+
+def now_ms():
+    return time.time() * 1000.0
+
+
+_out_lock = threading.Lock()
+
+
+def out(ev, **kw):
+    kw = {"ev": ev, "t": round(now_ms(), 1), **kw}
+    line = json.dumps(kw, default=str) + "\n"
+    with _out_lock:  # streaming threads print too
+        sys.stdout.write(line)
+        sys.stdout.flush()
+
+
+def gvalue_to_json(v):
+    if isinstance(v, (GObject.GEnum, GObject.GFlags)):
+        return v.value_nick
+    if isinstance(v, (str, int, float, bool)) or v is None:
+        return v
+    if isinstance(v, (list, tuple)):
+        return [gvalue_to_json(x) for x in v]
+    if isinstance(v, Gst.Structure):
+        return structure_to_json(v)
+    return str(v)
+
+
+def structure_to_json(s):
+    fields = {}
+    for i in range(s.n_fields()):
+        name = s.nth_field_name(i)
+        try:
+            fields[name] = gvalue_to_json(s.get_value(name))
+        except Exception:  # a type introspection cannot convert
+            fields[name] = None
+    return fields
+
+
+def level_values(s, field):
+    """level's rms/peak arrays (GValueArray), as a list of floats."""
+    try:
+        v = s.get_value(field)
+        if isinstance(v, (list, tuple)):
+            return [float(x) for x in v]
+        return [float(v.get_nth(i)) for i in range(v.n_values)]
+    except Exception:
+        ok, arr = s.get_array(field)
+        if ok:
+            return [float(arr.get_nth(i)) for i in range(arr.n_values)]
+    return []
+
+
+class Member:
+    def __init__(self, args):
+        self.args = args
+        self.loop = GLib.MainLoop()
+        self.pads = {}  # pad name -> stats dict
+        self.branches = {}  # pad name -> [elements]
+        self.level_of = {}  # level element name -> pad name
+        self.code = 0
+        self.quitting = False
+
+        self.pipeline = Gst.Pipeline.new("member")
+        room = Gst.ElementFactory.make("peerjsroom", "room")
+        if room is None:
+            self.fatal("no element peerjsroom (GST_PLUGIN_PATH=%s)" % os.environ.get("GST_PLUGIN_PATH"), 2)
+        self.room = room
+        props = {"server": args.server, "peer-id": args.peer_id}
+        if args.peers is not None:
+            props["peers"] = args.peers
+        if args.call_policy:
+            props["call-policy"] = args.call_policy
+        if args.latency is not None:
+            props["latency"] = args.latency
+        if args.video_codec:
+            props["video-codec"] = args.video_codec
+        for kv in args.set or []:
+            k, _, v = kv.partition("=")
+            props[k] = v
+        for k, v in props.items():
+            pspec = room.find_property(k)
+            if pspec is None:
+                self.fatal("peerjsroom has no property '%s'" % k, 2)
+            if isinstance(v, str) and pspec.value_type != GObject.TYPE_STRING:
+                Gst.util_set_object_arg(room, k, v)
+            else:
+                room.set_property(k, v)
+        self.pipeline.add(room)
+
+        if not args.no_video:
+            src = Gst.parse_bin_from_description(
+                "videotestsrc is-live=true pattern=%s ! capsfilter caps=video/x-raw,width=%d,height=%d,framerate=%d/1"
+                % (args.pattern, args.width, args.height, args.fps), True)
+            self.pipeline.add(src)
+            self.link_request(src, "video_sink")
+        if not args.no_audio:
+            src = Gst.parse_bin_from_description(
+                "audiotestsrc is-live=true wave=sine freq=%d volume=%s" % (args.freq, args.volume), True)
+            self.pipeline.add(src)
+            self.link_request(src, "audio_sink")
+
+        room.connect("pad-added", self.on_pad_added)
+        room.connect("pad-removed", self.on_pad_removed)
+        bus = self.pipeline.get_bus()
+        bus.add_signal_watch()
+        bus.connect("message", self.on_message)
+
+    def fatal(self, message, code=1):
+        out("error", message=message, debug=None)
+        out("exit", code=code)
+        sys.exit(code)
+
+    def link_request(self, src_bin, template):
+        pad = self.room.request_pad_simple(template)
+        if pad is None:
+            self.fatal("peerjsroom gave no %s request pad" % template, 2)
+        ret = src_bin.get_static_pad("src").link(pad)
+        if ret != Gst.PadLinkReturn.OK:
+            self.fatal("cannot link to %s: %s" % (template, ret.value_nick), 2)
+
+    # --- remote pads ------------------------------------------------------
+
+    def on_pad_added(self, element, pad):
+        name = pad.get_name()
+        if pad.get_direction() != Gst.PadDirection.SRC:
+            return
+        st = self.pads.get(name)
+        if st is None:
+            st = self.pads[name] = {"buffers": 0, "first_at": None, "last_at": None,
+                                    "pts_ms": None, "caps": None, "linked": False,
+                                    "added": 0, "removed": 0}
+        else:
+            st["buffers_before_readd"] = st["buffers"]
+        st["added"] += 1
+        st["present"] = True
+        pad.add_probe(Gst.PadProbeType.BUFFER | Gst.PadProbeType.BUFFER_LIST, self.on_buffer, name)
+        caps = pad.get_current_caps() or pad.query_caps(None)
+        out("pad-added", pad=name, caps=caps.to_string() if caps else None)
+
+        is_audio = name.startswith("audio_")
+        elems = [Gst.ElementFactory.make("queue", None)]
+        if is_audio:
+            level = Gst.ElementFactory.make("level", None)
+            level.set_property("interval", 100 * Gst.MSECOND)
+            level.set_property("post-messages", True)
+            self.level_of[level.get_name()] = name
+            elems.append(level)
+        sink = Gst.ElementFactory.make("fakesink", None)
+        sink.set_property("sync", False)
+        sink.set_property("async", False)
+        elems.append(sink)
+        for e in elems:
+            self.pipeline.add(e)
+        for a, b in zip(elems, elems[1:]):
+            a.link(b)
+        for e in reversed(elems):
+            e.sync_state_with_parent()
+        ret = pad.link(elems[0].get_static_pad("sink"))
+        st["linked"] = ret == Gst.PadLinkReturn.OK
+        if not st["linked"]:
+            out("warning", message="cannot link %s: %s" % (name, ret.value_nick), debug=None)
+        self.branches.setdefault(name, []).append(elems)
+
+    def on_buffer(self, pad, info, name):
+        st = self.pads[name]
+        t = now_ms()
+        n = 1
+        buf = info.get_buffer()
+        if buf is None:
+            lst = info.get_buffer_list()
+            n = lst.length() if lst else 0
+            buf = lst.get(0) if n else None
+        st["buffers"] += n
+        st["last_at"] = t
+        if buf is not None and buf.pts != Gst.CLOCK_TIME_NONE:
+            st["pts_ms"] = buf.pts / Gst.MSECOND
+        if st["first_at"] is None:
+            st["first_at"] = t
+            caps = pad.get_current_caps()
+            st["caps"] = caps.to_string() if caps else None
+            out("first-buffer", pad=name, caps=st["caps"])
+        return Gst.PadProbeReturn.OK
+
+    def on_pad_removed(self, element, pad):
+        name = pad.get_name()
+        if name in self.pads:
+            self.pads[name]["present"] = False
+            self.pads[name]["removed"] += 1
+        out("pad-removed", pad=name)
+        GLib.idle_add(self.drop_branches, name)
+
+    def drop_branches(self, name):
+        for elems in self.branches.pop(name, []):
+            for e in elems:
+                e.set_state(Gst.State.NULL)
+                self.pipeline.remove(e)
+                self.level_of.pop(e.get_name(), None)
+        return False
+
+    # --- bus, stats, control ----------------------------------------------
+
+    def on_message(self, bus, msg):
+        t = msg.type
+        if t == Gst.MessageType.ELEMENT:
+            s = msg.get_structure()
+            if s is None:
+                return
+            sname = s.get_name()
+            if sname == "level":
+                pad = self.level_of.get(msg.src.get_name())
+                st = self.pads.get(pad)
+                if st is not None:
+                    rms = level_values(s, "rms")
+                    peak = level_values(s, "peak")
+                    if rms:
+                        r = max(rms)
+                        st["rms_db"] = round(r, 1)
+                        st["max_rms_db"] = round(max(r, st.get("max_rms_db", -1000.0)), 1)
+                        st["levels"] = st.get("levels", 0) + 1
+                        if r > LOUD_DB:
+                            st["loud"] = st.get("loud", 0) + 1
+                    if peak:
+                        st["max_peak_db"] = round(max(max(peak), st.get("max_peak_db", -1000.0)), 1)
+            elif sname.startswith("peerjs"):
+                out("msg", name=sname, src=msg.src.get_name() if msg.src else None,
+                    fields=structure_to_json(s))
+        elif t == Gst.MessageType.ERROR:
+            err, dbg = msg.parse_error()
+            out("error", message=err.message, domain=GLib.quark_to_string(err.domain),
+                code=err.code, src=msg.src.get_name() if msg.src else None, debug=dbg)
+            self.quit(1)
+        elif t == Gst.MessageType.WARNING:
+            err, dbg = msg.parse_warning()
+            out("warning", message=err.message, src=msg.src.get_name() if msg.src else None, debug=dbg)
+        elif t == Gst.MessageType.STATE_CHANGED and msg.src == self.pipeline:
+            _, new, _ = msg.parse_state_changed()
+            out("state", state=Gst.Element.state_get_name(new))
+
+    def stats(self):
+        pads = {}
+        for name, st in self.pads.items():
+            pads[name] = {k: (round(v, 1) if isinstance(v, float) else v) for k, v in st.items()}
+        out("stats", pads=pads)
+        return True
+
+    def on_stdin(self, source, cond):
+        if cond & (GLib.IOCondition.HUP | GLib.IOCondition.ERR):
+            line = b""
+        else:
+            line = os.read(0, 4096)
+        if not line:
+            self.quit(0)
+            return False
+        for cmd in line.decode(errors="replace").split():
+            if cmd == "stats":
+                self.stats()
+            elif cmd == "quit":
+                self.quit(0)
+        return True
+
+    def quit(self, code):
+        if self.quitting:
+            return False
+        self.quitting = True
+        self.code = code
+        GLib.idle_add(self.loop.quit)
+        return False
+
+    def run(self):
+        GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGINT, self.quit, 0)
+        GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, self.quit, 0)
+        GLib.io_add_watch(GLib.IOChannel.unix_new(0), GLib.PRIORITY_DEFAULT,
+                          GLib.IOCondition.IN | GLib.IOCondition.HUP | GLib.IOCondition.ERR, self.on_stdin)
+        GLib.timeout_add(self.args.stats_ms, self.stats)
+        out("ready", peer_id=self.args.peer_id, pid=os.getpid())
+        if self.pipeline.set_state(Gst.State.PLAYING) == Gst.StateChangeReturn.FAILURE:
+            # the ERROR message on the bus says why
+            GLib.timeout_add(500, self.quit, 1)
+        self.loop.run()
+        self.stats()
+        # Bounded shutdown: a stuck NULL transition must not hang the test.
+        signal.alarm(10)
+        self.pipeline.set_state(Gst.State.NULL)
+        signal.alarm(0)
+        out("exit", code=self.code)
+        return self.code
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--server", required=True)
+    p.add_argument("--peer-id", required=True)
+    p.add_argument("--peers", help="comma-separated member IDs (property peers)")
+    p.add_argument("--call-policy")
+    p.add_argument("--latency", type=int)
+    p.add_argument("--video-codec")
+    p.add_argument("--set", action="append", metavar="PROP=VALUE", help="any other room property")
+    p.add_argument("--width", type=int, default=320)
+    p.add_argument("--height", type=int, default=240)
+    p.add_argument("--fps", type=int, default=30)
+    p.add_argument("--pattern", default="ball")
+    p.add_argument("--freq", type=int, default=440)
+    p.add_argument("--volume", default="0.5")
+    p.add_argument("--no-video", action="store_true")
+    p.add_argument("--no-audio", action="store_true")
+    p.add_argument("--stats-ms", type=int, default=500)
+    args = p.parse_args()
+    Gst.init(None)
+    signal.signal(signal.SIGALRM, lambda *a: os._exit(3))
+    sys.exit(Member(args).run())
+
+
+if __name__ == "__main__":
+    main()
