@@ -90,6 +90,7 @@ typedef struct
 {
   GstPeerJSTrackKind kind;
   guint pt;
+  guint32 ssrc;
   gchar *profile_level_id;      /* H.264 only */
   GstPad *tee_pad;              /* the fanout branch */
   GstElement *queue, *payloader, *capsfilter;
@@ -1117,12 +1118,16 @@ setup_transceiver (GstPeerJSConnection * self, SendBranch * b)
   gst_object_unref (trans);
 }
 
+/* With the SSRC fixed here the payloader takes it, and webrtcbin can write
+ * the a=ssrc (msid) lines even when it makes the offer before the first
+ * buffer: without them a browser puts the track in a stream of its own. */
 static GstCaps *
 send_caps (GstPeerJSConnection * self, SendBranch * b)
 {
   GstCaps *caps = gst_peerjs_fanout_get_rtp_caps (self->fanout, b->kind);
 
-  gst_caps_set_simple (caps, "payload", G_TYPE_INT, b->pt, NULL);
+  gst_caps_set_simple (caps, "payload", G_TYPE_INT, b->pt, "ssrc",
+      G_TYPE_UINT, b->ssrc, NULL);
   return caps;
 }
 
@@ -1247,6 +1252,7 @@ add_send_branch (GstPeerJSConnection * self, GstPeerJSTrackKind kind,
 
   b->kind = kind;
   b->pt = pt;
+  b->ssrc = g_random_int ();
   b->profile_level_id = g_strdup (profile_level_id ? profile_level_id :
       H264_PROFILE_LEVEL_ID);
   if (!build_send_elements (self, b, error)) {
