@@ -53,6 +53,10 @@
 #endif
 
 #include "gstpeerjsbin.h"
+#include "gstpeerjsfanout.h"
+#include "gstpeerjsmesh.h"
+#include "gstpeerjspad.h"
+#include "gstpeerjspolicy.h"
 
 #define GST_CAT_DEFAULT peerjs_bin_debug
 GST_DEBUG_CATEGORY_STATIC (GST_CAT_DEFAULT);
@@ -62,6 +66,14 @@ GST_DEBUG_CATEGORY_STATIC (GST_CAT_DEFAULT);
 #define DEFAULT_PEER_ID NULL
 #define DEFAULT_STUN_SERVER NULL
 #define DEFAULT_TLS_CA_FILE NULL
+#define DEFAULT_PEERS NULL
+#define DEFAULT_ROOM_ID NULL
+#define DEFAULT_MAX_PEERS 4
+#define DEFAULT_CALL_POLICY GST_PEERJS_CALL_POLICY_LOWER_ID_CALLS
+#define DEFAULT_LATENCY 50
+#define DEFAULT_VIDEO_CODEC GST_PEERJS_VIDEO_CODEC_VP8
+#define DEFAULT_VIDEO_BITRATE GST_PEERJS_DEFAULT_VIDEO_BITRATE
+#define DEFAULT_CONNECTION_TIMEOUT 10000
 
 enum
 {
@@ -72,7 +84,37 @@ enum
   PROP_STUN_SERVER,
   PROP_TURN_SERVERS,
   PROP_TLS_CA_FILE,
+  PROP_PEERS,
+  PROP_ROOM_ID,
+  PROP_MAX_PEERS,
+  PROP_CALL_POLICY,
+  PROP_LATENCY,
+  PROP_VIDEO_CODEC,
+  PROP_VIDEO_BITRATE,
+  PROP_CONNECTION_TIMEOUT,
 };
+
+enum
+{
+  SIGNAL_ADD_PEER,
+  SIGNAL_REMOVE_PEER,
+  LAST_SIGNAL
+};
+
+static guint bin_signals[LAST_SIGNAL];
+
+static GstStaticPadTemplate video_sink_template =
+GST_STATIC_PAD_TEMPLATE ("video_sink", GST_PAD_SINK, GST_PAD_REQUEST,
+    GST_STATIC_CAPS ("video/x-raw"));
+static GstStaticPadTemplate audio_sink_template =
+GST_STATIC_PAD_TEMPLATE ("audio_sink", GST_PAD_SINK, GST_PAD_REQUEST,
+    GST_STATIC_CAPS ("audio/x-raw"));
+static GstStaticPadTemplate video_src_template =
+GST_STATIC_PAD_TEMPLATE ("video_%s", GST_PAD_SRC, GST_PAD_SOMETIMES,
+    GST_STATIC_CAPS ("video/x-raw"));
+static GstStaticPadTemplate audio_src_template =
+GST_STATIC_PAD_TEMPLATE ("audio_%s", GST_PAD_SRC, GST_PAD_SOMETIMES,
+    GST_STATIC_CAPS ("audio/x-raw"));
 
 typedef struct
 {
@@ -84,9 +126,19 @@ typedef struct
   GPtrArray *turn_servers;
   gchar *tls_ca_file;
   gchar *registered_id;
+  gchar **peers;                /* valid IDs, sorted */
+  gchar *room_id;
+  guint max_peers;
+  GstPeerJSCallPolicy call_policy;
+  guint latency;
+  GstPeerJSVideoCodec video_codec;
+  guint video_bitrate;
+  guint connection_timeout;
+  GstPeerJSMesh *mesh;
 
-  /* state-change thread only */
+  /* state-change and pad-request threads */
   GstPeerJSSession *session;
+  GstPeerJSFanout *fanout;
   gboolean opened_once;
 } GstPeerJSBinPrivate;
 
@@ -235,6 +287,269 @@ stop_session (GstPeerJSBin * self)
   GST_OBJECT_UNLOCK (self);
 }
 
+/* ---- the members' pads ---- */
+
+#define GHOST_KEY "gst-peerjs-ghost"
+
+static GstPadTemplate *
+src_template_for (GstPeerJSBin * self, GstPeerJSTrackKind kind)
+{
+  return gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
+      kind == GST_PEERJS_TRACK_VIDEO ? "video_%s" : "audio_%s");
+}
+
+static void
+on_member_pad_added (GstPeerJSMesh * mesh, GstPad * target,
+    const gchar * peer_id, GstPeerJSTrackKind kind, GstPeerJSBin * self)
+{
+  gchar *name = gst_peerjs_policy_pad_name (kind == GST_PEERJS_TRACK_VIDEO ?
+      "video" : "audio", peer_id);
+  GstPad *stale = gst_element_get_static_pad (GST_ELEMENT (self), name);
+  GstPad *pad;
+
+  /* a member that called again before its old call was cleaned up */
+  if (stale) {
+    GST_INFO_OBJECT (self, "replacing pad %s", name);
+    gst_element_remove_pad (GST_ELEMENT (self), stale);
+    gst_object_unref (stale);
+  }
+
+  pad = gst_peerjs_pad_new (name, target, src_template_for (self, kind),
+      peer_id);
+  if (!pad) {
+    GST_WARNING_OBJECT (self, "could not ghost %" GST_PTR_FORMAT, target);
+    g_free (name);
+    return;
+  }
+  gst_pad_set_active (pad, TRUE);
+  GST_INFO_OBJECT (self, "member '%s': new pad %s", peer_id, name);
+  g_object_set_data_full (G_OBJECT (target), GHOST_KEY, gst_object_ref (pad),
+      gst_object_unref);
+  gst_element_add_pad (GST_ELEMENT (self), pad);
+  g_free (name);
+}
+
+static void
+on_member_pad_removed (GstPeerJSMesh * mesh, GstPad * target,
+    GstPeerJSBin * self)
+{
+  /* the target may already be unlinked from its ghost: find the ghost
+   * through what on_member_pad_added left on the target */
+  GstPad *ghost = g_object_steal_data (G_OBJECT (target), GHOST_KEY);
+
+  if (!ghost)
+    return;
+  GST_INFO_OBJECT (self, "removing pad %s", GST_PAD_NAME (ghost));
+  gst_pad_set_active (ghost, FALSE);
+  gst_element_remove_pad (GST_ELEMENT (self), ghost);
+  gst_object_unref (ghost);
+}
+
+/* ---- local media: request pads into the fan-out ---- */
+
+static GstPad *
+gst_peerjs_bin_request_new_pad (GstElement * element, GstPadTemplate * templ,
+    const gchar * name, const GstCaps * caps)
+{
+  GstPeerJSBin *self = GST_PEERJS_BIN (element);
+  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
+  GstPeerJSTrackKind kind;
+  GstPad *target, *pad;
+
+  if (g_str_equal (templ->name_template, "video_sink"))
+    kind = GST_PEERJS_TRACK_VIDEO;
+  else if (g_str_equal (templ->name_template, "audio_sink"))
+    kind = GST_PEERJS_TRACK_AUDIO;
+  else
+    return NULL;
+
+  GST_OBJECT_LOCK (self);
+  if (priv->session) {
+    /* PeerJS never renegotiates: a track added mid-call would reach nobody */
+    GST_OBJECT_UNLOCK (self);
+    GST_ELEMENT_WARNING (self, CORE, PAD, ("Sink pads can only be requested "
+            "before the element starts"), ("requested %s while running",
+            templ->name_template));
+    return NULL;
+  }
+  if (!priv->fanout)
+    priv->fanout = gst_peerjs_fanout_new (GST_BIN (self), priv->video_codec,
+        priv->video_bitrate);
+  GST_OBJECT_UNLOCK (self);
+
+  target = gst_peerjs_fanout_add_input (priv->fanout, kind);
+  if (!target) {
+    GST_WARNING_OBJECT (self, "%s already requested", templ->name_template);
+    return NULL;
+  }
+
+  pad = gst_ghost_pad_new_from_template (templ->name_template, target, templ);
+  gst_object_unref (target);
+  gst_pad_set_active (pad, TRUE);
+  gst_element_add_pad (element, pad);
+  return pad;
+}
+
+static void
+gst_peerjs_bin_release_pad (GstElement * element, GstPad * pad)
+{
+  GstPeerJSBin *self = GST_PEERJS_BIN (element);
+  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
+  GstPeerJSTrackKind kind = g_str_equal (GST_PAD_NAME (pad), "video_sink") ?
+      GST_PEERJS_TRACK_VIDEO : GST_PEERJS_TRACK_AUDIO;
+
+  gst_object_ref (pad);
+  gst_element_remove_pad (element, pad);
+  if (priv->fanout)
+    gst_peerjs_fanout_remove_input (priv->fanout, kind);
+  gst_object_unref (pad);
+}
+
+/* ---- the mesh ---- */
+
+static void
+start_mesh (GstPeerJSBin * self)
+{
+  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
+  GstPeerJSBinClass *klass = GST_PEERJS_BIN_GET_CLASS (self);
+  GstPeerJSMeshConfig config = { 0, };
+  GstPeerJSMesh *mesh;
+  gchar **peers;
+
+  GST_OBJECT_LOCK (self);
+  config.element = GST_ELEMENT (self);
+  config.session = priv->session;
+  config.fanout = priv->fanout;
+  config.send = klass->sends;
+  config.receive = klass->receives;
+  config.policy = priv->call_policy;
+  config.max_peers = priv->max_peers;
+  config.latency_ms = priv->latency;
+  config.timeout_ms = priv->connection_timeout;
+  config.stun_server = priv->stun_server;
+  g_ptr_array_add (priv->turn_servers, NULL);
+  config.turn_servers = (const gchar * const *) priv->turn_servers->pdata;
+  config.room_id = priv->room_id;
+  mesh = gst_peerjs_mesh_new (&config);
+  g_ptr_array_remove_index (priv->turn_servers, priv->turn_servers->len - 1);
+  peers = g_strdupv (priv->peers);
+  priv->mesh = gst_object_ref (mesh);
+  GST_OBJECT_UNLOCK (self);
+
+  g_signal_connect (mesh, "pad-added", G_CALLBACK (on_member_pad_added), self);
+  g_signal_connect (mesh, "pad-removed", G_CALLBACK (on_member_pad_removed),
+      self);
+  gst_peerjs_mesh_set_peers (mesh, (const gchar * const *) peers);
+  g_strfreev (peers);
+  gst_object_unref (mesh);
+}
+
+static void
+stop_mesh (GstPeerJSBin * self)
+{
+  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
+  GstPeerJSMesh *mesh;
+
+  GST_OBJECT_LOCK (self);
+  mesh = priv->mesh;
+  priv->mesh = NULL;
+  GST_OBJECT_UNLOCK (self);
+
+  if (!mesh)
+    return;
+  gst_peerjs_mesh_stop (mesh);
+  g_signal_handlers_disconnect_by_data (mesh, self);
+  gst_object_unref (mesh);
+}
+
+static void
+say_goodbye (GstPeerJSBin * self)
+{
+  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
+  GstPeerJSMesh *mesh;
+
+  GST_OBJECT_LOCK (self);
+  mesh = priv->mesh ? gst_object_ref (priv->mesh) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (mesh) {
+    gst_peerjs_mesh_say_goodbye (mesh);
+    gst_object_unref (mesh);
+  }
+}
+
+/* Applies a new `peers` list, now if running. */
+static void
+update_peers (GstPeerJSBin * self, gchar ** peers)
+{
+  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
+  GstPeerJSMesh *mesh;
+
+  GST_OBJECT_LOCK (self);
+  g_strfreev (priv->peers);
+  priv->peers = peers;
+  mesh = priv->mesh ? gst_object_ref (priv->mesh) : NULL;
+  peers = g_strdupv (priv->peers);
+  GST_OBJECT_UNLOCK (self);
+
+  if (mesh) {
+    gst_peerjs_mesh_set_peers (mesh, (const gchar * const *) peers);
+    gst_object_unref (mesh);
+  }
+  g_strfreev (peers);
+}
+
+static void
+set_peers_from_text (GstPeerJSBin * self, const gchar * text)
+{
+  gchar **invalid = NULL;
+  gboolean all = FALSE;
+  gchar **peers = gst_peerjs_policy_parse_peers (text, &all, &invalid);
+  guint i;
+
+  for (i = 0; invalid[i]; i++)
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("\"%s\" is not a valid PeerJS ID and is left out of peers",
+            invalid[i]), (NULL));
+  if (all)
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("peers=* (every ID the server lists) is not supported yet"), (NULL));
+  g_strfreev (invalid);
+  update_peers (self, peers);
+}
+
+static void
+add_peer (GstPeerJSBin * self, const gchar * peer_id)
+{
+  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
+  gchar *text;
+
+  gchar *joined;
+
+  GST_OBJECT_LOCK (self);
+  joined = g_strjoinv (",", priv->peers);
+  GST_OBJECT_UNLOCK (self);
+  text = g_strconcat (joined, ",", peer_id, NULL);
+  set_peers_from_text (self, text);
+  g_free (joined);
+  g_free (text);
+}
+
+static void
+remove_peer (GstPeerJSBin * self, const gchar * peer_id)
+{
+  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
+  GPtrArray *kept = g_ptr_array_new ();
+  guint i;
+
+  GST_OBJECT_LOCK (self);
+  for (i = 0; priv->peers[i]; i++)
+    if (!g_str_equal (priv->peers[i], peer_id))
+      g_ptr_array_add (kept, g_strdup (priv->peers[i]));
+  GST_OBJECT_UNLOCK (self);
+  g_ptr_array_add (kept, NULL);
+  update_peers (self, (gchar **) g_ptr_array_free (kept, FALSE));
+}
+
 static GstStateChangeReturn
 gst_peerjs_bin_change_state (GstElement * element, GstStateChange transition)
 {
@@ -242,13 +557,30 @@ gst_peerjs_bin_change_state (GstElement * element, GstStateChange transition)
   GstPeerJSBinClass *klass = GST_PEERJS_BIN_GET_CLASS (self);
   GstStateChangeReturn ret;
 
-  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED && !start_session (self))
-    return GST_STATE_CHANGE_FAILURE;
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      if (!start_session (self))
+        return GST_STATE_CHANGE_FAILURE;
+      start_mesh (self);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      /* Hang up while the webrtcbins still run, so that the members see
+       * the calls close at once instead of waiting for ICE to time out.
+       * The session first: no message reaches the mesh while it closes. */
+      say_goodbye (self);
+      stop_session (self);
+      stop_mesh (self);
+      break;
+    default:
+      break;
+  }
 
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
   if (ret == GST_STATE_CHANGE_FAILURE) {
-    if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
+    if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
       stop_session (self);
+      stop_mesh (self);
+    }
     return ret;
   }
 
@@ -258,9 +590,6 @@ gst_peerjs_bin_change_state (GstElement * element, GstStateChange transition)
       /* remote media arrives when the members send it: we are live */
       if (klass->receives)
         ret = GST_STATE_CHANGE_NO_PREROLL;
-      break;
-    case GST_STATE_CHANGE_PAUSED_TO_READY:
-      stop_session (self);
       break;
     default:
       break;
@@ -333,6 +662,34 @@ gst_peerjs_bin_set_property (GObject * object, guint prop_id,
     case PROP_TLS_CA_FILE:
       replace_string (&priv->tls_ca_file, value, NULL);
       break;
+    case PROP_PEERS:
+      /* parsed and applied outside the lock: it may call into the mesh */
+      GST_OBJECT_UNLOCK (self);
+      set_peers_from_text (self, g_value_get_string (value));
+      return;
+    case PROP_ROOM_ID:
+      replace_string (&priv->room_id, value, NULL);
+      break;
+    case PROP_MAX_PEERS:
+      priv->max_peers = g_value_get_uint (value);
+      break;
+    case PROP_CALL_POLICY:
+      priv->call_policy = g_value_get_enum (value);
+      break;
+    case PROP_LATENCY:
+      priv->latency = g_value_get_uint (value);
+      break;
+    case PROP_VIDEO_CODEC:
+      priv->video_codec = g_value_get_enum (value);
+      break;
+    case PROP_VIDEO_BITRATE:
+      priv->video_bitrate = g_value_get_uint (value);
+      if (priv->fanout)
+        gst_peerjs_fanout_set_video_bitrate (priv->fanout, priv->video_bitrate);
+      break;
+    case PROP_CONNECTION_TIMEOUT:
+      priv->connection_timeout = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -369,6 +726,30 @@ gst_peerjs_bin_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_TLS_CA_FILE:
       g_value_set_string (value, priv->tls_ca_file);
       break;
+    case PROP_PEERS:
+      g_value_take_string (value, g_strjoinv (",", priv->peers));
+      break;
+    case PROP_ROOM_ID:
+      g_value_set_string (value, priv->room_id);
+      break;
+    case PROP_MAX_PEERS:
+      g_value_set_uint (value, priv->max_peers);
+      break;
+    case PROP_CALL_POLICY:
+      g_value_set_enum (value, priv->call_policy);
+      break;
+    case PROP_LATENCY:
+      g_value_set_uint (value, priv->latency);
+      break;
+    case PROP_VIDEO_CODEC:
+      g_value_set_enum (value, priv->video_codec);
+      break;
+    case PROP_VIDEO_BITRATE:
+      g_value_set_uint (value, priv->video_bitrate);
+      break;
+    case PROP_CONNECTION_TIMEOUT:
+      g_value_set_uint (value, priv->connection_timeout);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -389,6 +770,10 @@ gst_peerjs_bin_finalize (GObject * object)
   g_ptr_array_unref (priv->turn_servers);
   g_free (priv->tls_ca_file);
   g_free (priv->registered_id);
+  g_strfreev (priv->peers);
+  g_free (priv->room_id);
+  if (priv->fanout)
+    gst_object_unref (priv->fanout);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -401,6 +786,40 @@ gst_peerjs_bin_init (GstPeerJSBin * self)
   priv->server = g_strdup (DEFAULT_SERVER);
   priv->key = g_strdup (DEFAULT_KEY);
   priv->turn_servers = g_ptr_array_new_with_free_func (g_free);
+  priv->peers = g_new0 (gchar *, 1);
+  priv->max_peers = DEFAULT_MAX_PEERS;
+  priv->call_policy = DEFAULT_CALL_POLICY;
+  priv->latency = DEFAULT_LATENCY;
+  priv->video_codec = DEFAULT_VIDEO_CODEC;
+  priv->video_bitrate = DEFAULT_VIDEO_BITRATE;
+  priv->connection_timeout = DEFAULT_CONNECTION_TIMEOUT;
+}
+
+/**
+ * gst_peerjs_bin_class_add_pad_templates:
+ * @klass: a subclass, with #GstPeerJSBinClass.sends and .receives set
+ *
+ * Adds the request sink pads (when sending) and the members' sometimes
+ * source pads (when receiving). Call at the end of the subclass's
+ * class_init.
+ */
+void
+gst_peerjs_bin_class_add_pad_templates (GstPeerJSBinClass * klass)
+{
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+
+  if (klass->sends) {
+    gst_element_class_add_static_pad_template (element_class,
+        &video_sink_template);
+    gst_element_class_add_static_pad_template (element_class,
+        &audio_sink_template);
+  }
+  if (klass->receives) {
+    gst_element_class_add_static_pad_template_with_gtype (element_class,
+        &video_src_template, GST_TYPE_PEERJS_PAD);
+    gst_element_class_add_static_pad_template_with_gtype (element_class,
+        &audio_src_template, GST_TYPE_PEERJS_PAD);
+  }
 }
 
 static void
@@ -416,6 +835,11 @@ gst_peerjs_bin_class_init (GstPeerJSBinClass * klass)
   gobject_class->get_property = gst_peerjs_bin_get_property;
   gobject_class->finalize = gst_peerjs_bin_finalize;
   element_class->change_state = GST_DEBUG_FUNCPTR (gst_peerjs_bin_change_state);
+  element_class->request_new_pad =
+      GST_DEBUG_FUNCPTR (gst_peerjs_bin_request_new_pad);
+  element_class->release_pad = GST_DEBUG_FUNCPTR (gst_peerjs_bin_release_pad);
+  klass->add_peer = add_peer;
+  klass->remove_peer = remove_peer;
 
   /**
    * GstPeerJSBin:server:
@@ -515,4 +939,157 @@ gst_peerjs_bin_class_init (GstPeerJSBinClass * klass)
           "system's)", DEFAULT_TLS_CA_FILE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstPeerJSBin:peers:
+   *
+   * The other members of the room, as PeerJS IDs separated by commas:
+   * `peers="bob,carol"`, or with spaces inside IDs,
+   * `peers="player one,player two"` (spaces around commas are ignored).
+   * Calls from IDs that are not members are rejected. Changeable while
+   * PLAYING: new members are called (as the call policy says), removed
+   * ones hung up.
+   *
+   * Since: 1.0
+   */
+  g_object_class_install_property (gobject_class, PROP_PEERS,
+      g_param_spec_string ("peers", "Peers",
+          "The other members: PeerJS IDs separated by commas",
+          DEFAULT_PEERS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  /**
+   * GstPeerJSBin:room-id:
+   *
+   * A label for the room (e.g. the game's voice channel), added as
+   * `room-id` to the element messages. PeerJS itself has no rooms.
+   *
+   * Since: 1.0
+   */
+  g_object_class_install_property (gobject_class, PROP_ROOM_ID,
+      g_param_spec_string ("room-id", "Room ID",
+          "A label for the room, added to the element messages",
+          DEFAULT_ROOM_ID,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstPeerJSBin:max-peers:
+   *
+   * The most members the room holds, us included: calls beyond it are
+   * rejected with a `peerjs-error`.
+   *
+   * Since: 1.0
+   */
+  g_object_class_install_property (gobject_class, PROP_MAX_PEERS,
+      g_param_spec_uint ("max-peers", "Max peers",
+          "Most members in the room, this one included", 2, 64,
+          DEFAULT_MAX_PEERS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstPeerJSBin:call-policy:
+   *
+   * Who calls whom. The default, the lower ID calls, is what two
+   * `peerjsroom`s agree on without talking; "call-all" and "answer-only"
+   * serve meshes whose browsers follow another rule.
+   *
+   * Since: 1.0
+   */
+  g_object_class_install_property (gobject_class, PROP_CALL_POLICY,
+      g_param_spec_enum ("call-policy", "Call policy", "Who calls whom",
+          GST_TYPE_PEERJS_CALL_POLICY, DEFAULT_CALL_POLICY,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstPeerJSBin:latency:
+   *
+   * Jitterbuffer latency of the received media, in milliseconds. Low by
+   * default because the table is a conversation; raise it on jittery
+   * networks.
+   *
+   * Since: 1.0
+   */
+  g_object_class_install_property (gobject_class, PROP_LATENCY,
+      g_param_spec_uint ("latency", "Latency",
+          "Jitterbuffer latency of received media (ms)", 0, 10000,
+          DEFAULT_LATENCY,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstPeerJSBin:video-codec:
+   *
+   * The codec we send video in: VP8 (every browser), or H.264
+   * (constrained baseline). Read when `video_sink` is requested.
+   *
+   * Since: 1.0
+   */
+  g_object_class_install_property (gobject_class, PROP_VIDEO_CODEC,
+      g_param_spec_enum ("video-codec", "Video codec",
+          "Codec of the video we send", GST_TYPE_PEERJS_VIDEO_CODEC,
+          DEFAULT_VIDEO_CODEC,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstPeerJSBin:video-bitrate:
+   *
+   * Target bitrate of the video we send, in kbit/s (one encoder serves
+   * every member). Changeable while PLAYING.
+   *
+   * Since: 1.0
+   */
+  g_object_class_install_property (gobject_class, PROP_VIDEO_BITRATE,
+      g_param_spec_uint ("video-bitrate", "Video bitrate",
+          "Target bitrate of the video we send (kbit/s)", 50, 100000,
+          DEFAULT_VIDEO_BITRATE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  /**
+   * GstPeerJSBin:connection-timeout:
+   *
+   * Milliseconds a call may take to connect before it counts as failed
+   * (and is retried).
+   *
+   * Since: 1.0
+   */
+  g_object_class_install_property (gobject_class, PROP_CONNECTION_TIMEOUT,
+      g_param_spec_uint ("connection-timeout", "Connection timeout",
+          "Milliseconds a call may take to connect before it fails",
+          1000, 600000, DEFAULT_CONNECTION_TIMEOUT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstPeerJSBin::add-peer:
+   * @element: the element
+   * @peer_id: a PeerJS ID
+   *
+   * Adds a member to #GstPeerJSBin:peers.
+   */
+  bin_signals[SIGNAL_ADD_PEER] = g_signal_new ("add-peer",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_STRUCT_OFFSET (GstPeerJSBinClass, add_peer), NULL, NULL, NULL,
+      G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * GstPeerJSBin::remove-peer:
+   * @element: the element
+   * @peer_id: a PeerJS ID
+   *
+   * Removes a member from #GstPeerJSBin:peers (hanging up its calls).
+   */
+  bin_signals[SIGNAL_REMOVE_PEER] = g_signal_new ("remove-peer",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_STRUCT_OFFSET (GstPeerJSBinClass, remove_peer), NULL, NULL, NULL,
+      G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_PEERJS_CALL_POLICY, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_PEERJS_VIDEO_CODEC, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_PEERJS_PAD, 0);
 }

@@ -32,7 +32,13 @@ struct _GstPeerJSBinClass
 
   gboolean sends;
   gboolean receives;
+
+  /* action signals */
+  void (*add_peer) (GstPeerJSBin * self, const gchar * peer_id);
+  void (*remove_peer) (GstPeerJSBin * self, const gchar * peer_id);
 };
+
+void gst_peerjs_bin_class_add_pad_templates (GstPeerJSBinClass * klass);
 
 G_END_DECLS
 

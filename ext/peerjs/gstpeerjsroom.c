@@ -14,20 +14,57 @@
  *
  * `peerjsroom` joins a PeerJS mesh as an equal member, next to browsers
  * running the `peerjs` JavaScript library: it registers #GstPeerJSBin:peer-id
- * on the PeerJS #GstPeerJSBin:server, sends local audio and video to every
- * other member of the room and gives out each member's media on pads of its
- * own.
+ * on the PeerJS #GstPeerJSBin:server, calls or answers every member listed
+ * in #GstPeerJSBin:peers (one PeerJS media call per member, as a browser
+ * makes it), sends what arrives on its `video_sink` and `audio_sink` pads
+ * to all of them, and gives out each member's decoded video and audio on
+ * pads named `video_<id>` and `audio_<id>`.
  *
- * This version registers on the server and reports the registration and
- * signalling errors on the bus (see #GstPeerJSBin for the messages); the
- * media pads come with the mesh.
+ * Each local track is encoded once (VP8 or H.264, Opus) and the encoded
+ * stream is shared by every call, so the encoding cost does not grow with
+ * the number of members; only payloading and sending does.
+ *
+ * The member pads appear when the member's media arrives and go away when
+ * it leaves; a pad nobody links is fine. Their `peer-id` property holds the
+ * member's exact ID (the pad name replaces characters gst-launch cannot
+ * take, such as spaces, with `_`).
+ *
+ * ## Element messages
+ *
+ * Besides those of #GstPeerJSBin (`peerjs-open`, `peerjs-error`):
+ *
+ * `peerjs-peer-joined` / `peerjs-peer-left`: a member's call connected /
+ * ended. Field `peer-id` (string), and `room-id` when #GstPeerJSBin:room-id
+ * is set (on every message below as well).
+ *
+ * `peerjs-connection-state`: a PeerJS connection changed state.
+ *
+ * - `peer-id` (string): the member
+ * - `connection-id` (string): the PeerJS connection ID (`mc_…`)
+ * - `kind` (string): `media` (or `data`)
+ * - `state` (string): `connecting`, `connected`, `disconnected`, `failed`
+ * - `reason` (string): why, e.g. `remote-hangup`, `ice-failed`, `timeout`,
+ *   `peer-unavailable`, `removed`
+ *
+ * `peerjs-error` also carries `peer-id` for errors about a member; its
+ * `type` is a PeerJS error type, or `rejected-call` for a call that was not
+ * answered (a caller that is not in #GstPeerJSBin:peers, or a full room).
  *
  * ## Example launch line
  * |[
  * gst-peerjs-server &
- * gst-launch-1.0 -m peerjsroom server=ws://127.0.0.1:9000/ peer-id=alice
- * ]| Registers `alice` on a local `gst-peerjs-server` and prints the
- * `peerjs-open` message.
+ * for id in p1 p2 p3 p4; do
+ *   peers=$(echo p1,p2,p3,p4 | sed "s/$id,\?//; s/,$//")
+ *   gst-launch-1.0 peerjsroom name=r server=ws://127.0.0.1:9000/ \
+ *       peer-id=$id peers=$peers \
+ *     videotestsrc is-live=true ! video/x-raw,width=320,height=240 ! r.video_sink \
+ *     audiotestsrc is-live=true ! r.audio_sink \
+ *     r. ! queue ! videoconvert ! autovideosink &
+ * done
+ * ]| A 4-member mesh on one machine: each member sends a test pattern and a
+ * tone to the three others and shows the first member video it gets
+ * (`r.` links the first pad that appears; name them, e.g. `r.video_p2`,
+ * to pick one).
  *
  * Since: 1.0
  */
@@ -67,4 +104,5 @@ gst_peerjs_room_class_init (GstPeerJSRoomClass * klass)
       "Source/Sink/Network/WebRTC",
       "A full member of a PeerJS WebRTC mesh: sends local media to every "
       "member and receives theirs", "gst-peerjs contributors");
+  gst_peerjs_bin_class_add_pad_templates (bin_class);
 }

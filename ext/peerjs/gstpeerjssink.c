@@ -60,4 +60,5 @@ gst_peerjs_sink_class_init (GstPeerJSSinkClass * klass)
   gst_element_class_set_static_metadata (element_class, "PeerJS sink",
       "Sink/Network/WebRTC",
       "A send-only member of a PeerJS WebRTC mesh", "gst-peerjs contributors");
+  gst_peerjs_bin_class_add_pad_templates (bin_class);
 }

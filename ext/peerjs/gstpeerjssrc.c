@@ -60,4 +60,5 @@ gst_peerjs_src_class_init (GstPeerJSSrcClass * klass)
       "Source/Network/WebRTC",
       "A receive-only member of a PeerJS WebRTC mesh",
       "gst-peerjs contributors");
+  gst_peerjs_bin_class_add_pad_templates (bin_class);
 }

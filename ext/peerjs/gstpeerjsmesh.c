@@ -1,0 +1,875 @@
+/* GStreamer PeerJS
+ * Copyright (C) 2026 gst-peerjs contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* The remote members of one element, and their media connections.
+ *
+ * Everything that decides (whom to call, which offer to answer, when to
+ * retry) runs on the session's thread: the session's signals arrive there,
+ * the retry timers live on its context, and the connections' state changes
+ * (emitted from webrtcbin's threads) are handed over to it. The lock only
+ * guards the member table against the application thread changing
+ * `peers`; no connection is called with it held. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstpeerjsmesh.h"
+#include "gstpeerjsconnection.h"
+
+#include <string.h>
+
+#define GST_CAT_DEFAULT peerjs_mesh_debug
+GST_DEBUG_CATEGORY_STATIC (GST_CAT_DEFAULT);
+
+/* the seed's numbers: 3 attempts at 0, 2 and 4 s, then a slow poll so a
+ * member that comes back is found again */
+static const guint retry_delays_ms[] = { 0, 2000, 4000 };
+
+#define SLOW_RETRY_MS 10000
+
+enum
+{
+  SIGNAL_PAD_ADDED,
+  SIGNAL_PAD_REMOVED,
+  LAST_SIGNAL
+};
+
+static guint mesh_signals[LAST_SIGNAL];
+
+typedef struct
+{
+  gchar *id;
+  GstPeerJSConnection *media;
+  guint attempts;
+  GSource *retry;
+  gboolean joined;
+} Member;
+
+struct _GstPeerJSMesh
+{
+  GstObject parent;
+
+  /* immutable after construction */
+  GstElement *element;
+  GstPeerJSSession *session;
+  GstPeerJSFanout *fanout;
+  GstPeerJSConnectionConfig conn_config;
+  gchar *stun_server;
+  gchar **turn_servers;
+  gchar *room_id;
+  GstPeerJSCallPolicy policy;
+  guint max_peers;
+  GMainContext *context;
+  gulong open_id;
+  gulong message_id;
+
+  GMutex lock;
+  GHashTable *members;          /* id -> Member */
+  gchar *local_id;
+  gboolean stopped;
+};
+
+#define gst_peerjs_mesh_parent_class parent_class
+G_DEFINE_TYPE (GstPeerJSMesh, gst_peerjs_mesh, GST_TYPE_OBJECT);
+
+static void call_member (GstPeerJSMesh * self, const gchar * id);
+
+static void
+destroy_source (GSource ** source)
+{
+  if (*source) {
+    g_source_destroy (*source);
+    g_source_unref (*source);
+    *source = NULL;
+  }
+}
+
+static void
+member_free (Member * m)
+{
+  destroy_source (&m->retry);
+  g_clear_object (&m->media);
+  g_free (m->id);
+  g_free (m);
+}
+
+static void
+post (GstPeerJSMesh * self, GstStructure * s)
+{
+  if (self->room_id)
+    gst_structure_set (s, "room-id", G_TYPE_STRING, self->room_id, NULL);
+  gst_element_post_message (self->element,
+      gst_message_new_element (GST_OBJECT (self->element), s));
+}
+
+static void
+post_peer (GstPeerJSMesh * self, const gchar * name, const gchar * peer_id)
+{
+  post (self, gst_structure_new (name, "peer-id", G_TYPE_STRING, peer_id,
+          NULL));
+}
+
+static void
+post_error (GstPeerJSMesh * self, const gchar * type, const gchar * peer_id,
+    const gchar * message)
+{
+  GST_INFO_OBJECT (self, "%s from '%s': %s", type, peer_id, message);
+  post (self, gst_structure_new ("peerjs-error", "type", G_TYPE_STRING, type,
+          "peer-id", G_TYPE_STRING, peer_id, "message", G_TYPE_STRING,
+          message, NULL));
+}
+
+/* ---- connection signals, handed over to the session thread ---- */
+
+typedef struct
+{
+  GstPeerJSMesh *mesh;
+  GstPeerJSConnection *conn;
+  GstPeerJSConnectionState state;
+  gchar *reason;
+} StateChange;
+
+static void
+state_change_free (StateChange * sc)
+{
+  gst_object_unref (sc->mesh);
+  gst_object_unref (sc->conn);
+  g_free (sc->reason);
+  g_free (sc);
+}
+
+static Member *
+lookup_member (GstPeerJSMesh * self, const gchar * id)
+{
+  return id ? g_hash_table_lookup (self->members, id) : NULL;
+}
+
+/* Takes @m's media connection away under the lock; the caller closes it. */
+static GstPeerJSConnection *
+take_media (GstPeerJSMesh * self, Member * m)
+{
+  GstPeerJSConnection *conn;
+
+  g_mutex_lock (&self->lock);
+  conn = m->media;
+  m->media = NULL;
+  g_mutex_unlock (&self->lock);
+  return conn;
+}
+
+static void
+close_connection (GstPeerJSMesh * self, GstPeerJSConnection * conn)
+{
+  if (!conn)
+    return;
+  /* close first: it emits "pad-removed" for the element to drop its pads;
+   * a late "state-changed" is ignored (the member no longer has it) */
+  gst_peerjs_connection_close (conn);
+  g_signal_handlers_disconnect_by_data (conn, self);
+  gst_object_unref (conn);
+}
+
+typedef struct
+{
+  GstPeerJSMesh *mesh;
+  gchar *peer_id;
+} Retry;
+
+static void
+retry_free (Retry * r)
+{
+  gst_object_unref (r->mesh);
+  g_free (r->peer_id);
+  g_free (r);
+}
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  Retry *r = user_data;
+  Member *m;
+
+  g_mutex_lock (&r->mesh->lock);
+  m = lookup_member (r->mesh, r->peer_id);
+  if (m && m->retry == g_main_current_source ()) {
+    g_source_unref (m->retry);
+    m->retry = NULL;
+  }
+  g_mutex_unlock (&r->mesh->lock);
+
+  call_member (r->mesh, r->peer_id);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called with the lock held. */
+static void
+schedule_retry (GstPeerJSMesh * self, Member * m)
+{
+  Retry *r;
+  guint delay;
+
+  if (self->stopped || !self->local_id
+      || !gst_peerjs_policy_should_call (self->policy, self->local_id, m->id))
+    return;
+
+  delay = m->attempts < G_N_ELEMENTS (retry_delays_ms) ?
+      retry_delays_ms[m->attempts] : SLOW_RETRY_MS;
+  GST_DEBUG_OBJECT (self, "calling '%s' again in %u ms (attempt %u)", m->id,
+      delay, m->attempts + 1);
+
+  r = g_new0 (Retry, 1);
+  r->mesh = gst_object_ref (self);
+  r->peer_id = g_strdup (m->id);
+  destroy_source (&m->retry);
+  m->retry = g_timeout_source_new (delay);
+  g_source_set_callback (m->retry, retry_cb, r, (GDestroyNotify) retry_free);
+  g_source_attach (m->retry, self->context);
+}
+
+static void
+post_connection_state (GstPeerJSMesh * self, GstPeerJSConnection * conn,
+    GstPeerJSConnectionState state, const gchar * reason)
+{
+  post (self, gst_structure_new ("peerjs-connection-state",
+          "peer-id", G_TYPE_STRING, gst_peerjs_connection_get_remote_id (conn),
+          "connection-id", G_TYPE_STRING, gst_peerjs_connection_get_id (conn),
+          "kind", G_TYPE_STRING, "media",
+          "state", G_TYPE_STRING, gst_peerjs_connection_state_name (state),
+          "reason", G_TYPE_STRING, reason ? reason : "", NULL));
+}
+
+static gboolean
+apply_state_change (gpointer user_data)
+{
+  StateChange *sc = user_data;
+  GstPeerJSMesh *self = sc->mesh;
+  const gchar *peer_id = gst_peerjs_connection_get_remote_id (sc->conn);
+  GstPeerJSConnection *gone = NULL;
+  gboolean joined = FALSE, left = FALSE;
+  Member *m;
+
+  g_mutex_lock (&self->lock);
+  if (self->stopped) {
+    g_mutex_unlock (&self->lock);
+    return G_SOURCE_REMOVE;
+  }
+  m = lookup_member (self, peer_id);
+  if (!m || m->media != sc->conn) {
+    /* an old connection, replaced or removed meanwhile */
+    g_mutex_unlock (&self->lock);
+    return G_SOURCE_REMOVE;
+  }
+
+  switch (sc->state) {
+    case GST_PEERJS_CONNECTION_STATE_CONNECTED:
+      m->attempts = 0;
+      joined = !m->joined;
+      m->joined = TRUE;
+      break;
+    case GST_PEERJS_CONNECTION_STATE_FAILED:
+    case GST_PEERJS_CONNECTION_STATE_DISCONNECTED:
+      gone = m->media;
+      m->media = NULL;
+      left = m->joined;
+      m->joined = FALSE;
+      break;
+    default:
+      break;
+  }
+  g_mutex_unlock (&self->lock);
+
+  post_connection_state (self, sc->conn, sc->state, sc->reason);
+  if (joined)
+    post_peer (self, "peerjs-peer-joined", peer_id);
+
+  if (gone) {
+    close_connection (self, gone);
+    if (left)
+      post_peer (self, "peerjs-peer-left", peer_id);
+    g_mutex_lock (&self->lock);
+    m = lookup_member (self, peer_id);
+    if (m) {
+      m->attempts++;
+      schedule_retry (self, m);
+    }
+    g_mutex_unlock (&self->lock);
+  }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_state_changed (GstPeerJSConnection * conn, GstPeerJSConnectionState state,
+    const gchar * reason, GstPeerJSMesh * self)
+{
+  StateChange *sc = g_new0 (StateChange, 1);
+
+  sc->mesh = gst_object_ref (self);
+  sc->conn = gst_object_ref (conn);
+  sc->state = state;
+  sc->reason = g_strdup (reason);
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
+      apply_state_change, sc, (GDestroyNotify) state_change_free);
+}
+
+static void
+on_send_message (GstPeerJSConnection * conn, const GstPeerJSMessage * msg,
+    GstPeerJSMesh * self)
+{
+  GError *error = NULL;
+
+  if (!gst_peerjs_session_send (self->session, msg, &error)) {
+    GST_WARNING_OBJECT (self, "could not send %s to '%s': %s",
+        msg->type_name, msg->dst, error->message);
+    g_error_free (error);
+  }
+}
+
+static void
+on_pad_added (GstPeerJSConnection * conn, GstPad * pad,
+    GstPeerJSTrackKind kind, GstPeerJSMesh * self)
+{
+  g_signal_emit (self, mesh_signals[SIGNAL_PAD_ADDED], 0, pad,
+      gst_peerjs_connection_get_remote_id (conn), kind);
+}
+
+static void
+on_pad_removed (GstPeerJSConnection * conn, GstPad * pad, GstPeerJSMesh * self)
+{
+  g_signal_emit (self, mesh_signals[SIGNAL_PAD_REMOVED], 0, pad);
+}
+
+/* Wires a new connection and starts it; FALSE if it could not start. */
+static gboolean
+start_connection (GstPeerJSMesh * self, GstPeerJSConnection * conn)
+{
+  GError *error = NULL;
+
+  g_signal_connect (conn, "send-message", G_CALLBACK (on_send_message), self);
+  g_signal_connect (conn, "state-changed", G_CALLBACK (on_state_changed), self);
+  g_signal_connect (conn, "pad-added", G_CALLBACK (on_pad_added), self);
+  g_signal_connect (conn, "pad-removed", G_CALLBACK (on_pad_removed), self);
+
+  if (!gst_peerjs_connection_start (conn, &error)) {
+    post_error (self, "webrtc", gst_peerjs_connection_get_remote_id (conn),
+        error->message);
+    g_error_free (error);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+call_member (GstPeerJSMesh * self, const gchar * id)
+{
+  GstPeerJSConnection *conn;
+  Member *m;
+
+  g_mutex_lock (&self->lock);
+  m = lookup_member (self, id);
+  if (!m || m->media || self->stopped) {
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  conn = gst_peerjs_connection_new_call (&self->conn_config, id, NULL);
+  m->media = gst_object_ref (conn);
+  g_mutex_unlock (&self->lock);
+
+  GST_INFO_OBJECT (self, "calling '%s' (%s)", id,
+      gst_peerjs_connection_get_id (conn));
+  if (!start_connection (self, conn)) {
+    g_mutex_lock (&self->lock);
+    m = lookup_member (self, id);
+    if (m && m->media == conn) {
+      gst_object_unref (m->media);
+      m->media = NULL;
+      m->attempts++;
+      schedule_retry (self, m);
+    }
+    g_mutex_unlock (&self->lock);
+    close_connection (self, conn);
+    return;
+  }
+  gst_object_unref (conn);
+}
+
+static guint
+count_connected (GstPeerJSMesh * self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, self->members);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    n += ((Member *) value)->media != NULL;
+  return n;
+}
+
+/* Whether an offer from @m is to be answered; closes our own call to it
+ * when theirs wins. */
+static gboolean
+accept_offer (GstPeerJSMesh * self, Member * m, const GstPeerJSMessage * msg)
+{
+  GstPeerJSConnection *ours = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (!m->media) {
+    /* us + every member with a connection + this one */
+    if (count_connected (self) + 2 > self->max_peers) {
+      g_mutex_unlock (&self->lock);
+      post_error (self, "rejected-call", msg->src,
+          "the room is full (max-peers)");
+      return FALSE;
+    }
+    g_mutex_unlock (&self->lock);
+    return TRUE;
+  }
+
+  if (gst_peerjs_connection_is_outgoing (m->media)
+      && !gst_peerjs_policy_prefer_incoming (self->policy, self->local_id,
+          m->id)) {
+    g_mutex_unlock (&self->lock);
+    GST_INFO_OBJECT (self, "both called: keeping our call to '%s', "
+        "ignoring theirs (%s)", m->id, msg->connection_id);
+    return FALSE;
+  }
+
+  /* their call wins, or they called again (a new offer replaces the
+   * connection, as in peerjs) */
+  ours = m->media;
+  m->media = NULL;
+  g_mutex_unlock (&self->lock);
+  close_connection (self, ours);
+  return TRUE;
+}
+
+static void
+answer_offer (GstPeerJSMesh * self, const GstPeerJSMessage * msg)
+{
+  GstPeerJSConnection *conn;
+  GList *pending, *l;
+  Member *m;
+
+  g_mutex_lock (&self->lock);
+  m = lookup_member (self, msg->src);
+  g_mutex_unlock (&self->lock);
+
+  if (!m) {
+    post_error (self, "rejected-call", msg->src,
+        "not a member of the room (see the peers property)");
+    return;
+  }
+  if (!accept_offer (self, m, msg))
+    return;
+
+  conn = gst_peerjs_connection_new_answer (&self->conn_config, msg);
+  g_mutex_lock (&self->lock);
+  m = lookup_member (self, msg->src);
+  if (!m || m->media || self->stopped) {
+    g_mutex_unlock (&self->lock);
+    gst_object_unref (conn);
+    return;
+  }
+  destroy_source (&m->retry);
+  m->media = gst_object_ref (conn);
+  g_mutex_unlock (&self->lock);
+
+  GST_INFO_OBJECT (self, "answering '%s' (%s)", msg->src, msg->connection_id);
+  if (start_connection (self, conn)) {
+    /* candidates the server relayed before we knew the connection */
+    pending = gst_peerjs_session_claim_pending (self->session, msg->src,
+        msg->connection_id);
+    for (l = pending; l; l = l->next)
+      gst_peerjs_connection_handle_message (conn, l->data);
+    g_list_free_full (pending, (GDestroyNotify) gst_peerjs_message_free);
+  } else {
+    g_mutex_lock (&self->lock);
+    if (m->media == conn)
+      g_clear_object (&m->media);
+    g_mutex_unlock (&self->lock);
+    close_connection (self, conn);
+  }
+  gst_object_unref (conn);
+}
+
+/* An ANSWER or CANDIDATE for one of our connections. */
+static gboolean
+route_to_connection (GstPeerJSMesh * self, const GstPeerJSMessage * msg)
+{
+  GstPeerJSConnection *conn = NULL;
+  Member *m;
+
+  g_mutex_lock (&self->lock);
+  m = lookup_member (self, msg->src);
+  if (m && m->media && g_strcmp0 (gst_peerjs_connection_get_id (m->media),
+          msg->connection_id) == 0)
+    conn = gst_object_ref (m->media);
+  g_mutex_unlock (&self->lock);
+
+  if (!conn)
+    return FALSE;
+  gst_peerjs_connection_handle_message (conn, msg);
+  gst_object_unref (conn);
+  return TRUE;
+}
+
+/* The member is gone (LEAVE) or unreachable (EXPIRE): drop its call. */
+static void
+drop_member_call (GstPeerJSMesh * self, const gchar * peer_id,
+    GstPeerJSConnectionState state, const gchar * why, gboolean only_unanswered)
+{
+  GstPeerJSConnection *conn;
+  Member *m;
+
+  g_mutex_lock (&self->lock);
+  m = lookup_member (self, peer_id);
+  if (!m || !m->media || (only_unanswered
+          && gst_peerjs_connection_get_state (m->media) ==
+          GST_PEERJS_CONNECTION_STATE_CONNECTED)) {
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  g_mutex_unlock (&self->lock);
+
+  conn = take_media (self, m);
+  if (!conn)
+    return;
+  post_connection_state (self, conn, state, why);
+  close_connection (self, conn);
+
+  g_mutex_lock (&self->lock);
+  m = lookup_member (self, peer_id);
+  if (m) {
+    gboolean left = m->joined;
+
+    m->joined = FALSE;
+    m->attempts++;
+    schedule_retry (self, m);
+    g_mutex_unlock (&self->lock);
+    if (left)
+      post_peer (self, "peerjs-peer-left", peer_id);
+    return;
+  }
+  g_mutex_unlock (&self->lock);
+}
+
+static gboolean
+on_session_message (GstPeerJSSession * session, const GstPeerJSMessage * msg,
+    GstPeerJSMesh * self)
+{
+  switch (msg->type) {
+    case GST_PEERJS_MESSAGE_OFFER:
+      if (msg->connection_type == GST_PEERJS_CONNECTION_MEDIA) {
+        answer_offer (self, msg);
+      } else {
+        /* data connections come with the track state (next step) */
+        GST_INFO_OBJECT (self, "ignoring a data connection from '%s'",
+            msg->src);
+      }
+      return TRUE;
+    case GST_PEERJS_MESSAGE_ANSWER:
+    case GST_PEERJS_MESSAGE_CANDIDATE:
+      return route_to_connection (self, msg);
+    case GST_PEERJS_MESSAGE_LEAVE:
+      drop_member_call (self, msg->src,
+          GST_PEERJS_CONNECTION_STATE_DISCONNECTED, "remote-leave", FALSE);
+      return TRUE;
+    case GST_PEERJS_MESSAGE_EXPIRE:
+      post_error (self, "peer-unavailable", msg->src,
+          "the peer is not connected to the server");
+      drop_member_call (self, msg->src, GST_PEERJS_CONNECTION_STATE_FAILED,
+          "peer-unavailable", TRUE);
+      return TRUE;
+    default:
+      return FALSE;
+  }
+}
+
+static void
+call_all_due (GstPeerJSMesh * self)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer value;
+  guint i;
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_iter_init (&iter, self->members);
+  while (g_hash_table_iter_next (&iter, NULL, &value)) {
+    Member *m = value;
+
+    if (self->local_id && !m->media && !m->retry
+        && gst_peerjs_policy_should_call (self->policy, self->local_id, m->id))
+      g_ptr_array_add (ids, g_strdup (m->id));
+  }
+  g_mutex_unlock (&self->lock);
+
+  for (i = 0; i < ids->len; i++)
+    call_member (self, g_ptr_array_index (ids, i));
+  g_ptr_array_unref (ids);
+}
+
+static void
+on_session_open (GstPeerJSSession * session, const gchar * peer_id,
+    GstPeerJSMesh * self)
+{
+  g_mutex_lock (&self->lock);
+  g_free (self->local_id);
+  self->local_id = g_strdup (peer_id);
+  /* a member with our own ID would be a self-call */
+  g_hash_table_remove (self->members, peer_id);
+  g_mutex_unlock (&self->lock);
+
+  call_all_due (self);
+}
+
+static gboolean
+catch_up_open (gpointer user_data)
+{
+  GstPeerJSMesh *self = user_data;
+  gchar *id;
+
+  if (gst_peerjs_session_get_state (self->session) !=
+      GST_PEERJS_SESSION_STATE_OPEN || self->stopped)
+    return G_SOURCE_REMOVE;
+  id = gst_peerjs_session_get_id (self->session);
+  on_session_open (self->session, id, self);
+  g_free (id);
+  return G_SOURCE_REMOVE;
+}
+
+/* ---- membership ---- */
+
+typedef struct
+{
+  GstPeerJSMesh *mesh;
+  gchar **peers;
+} PeersUpdate;
+
+static void
+peers_update_free (PeersUpdate * u)
+{
+  gst_object_unref (u->mesh);
+  g_strfreev (u->peers);
+  g_free (u);
+}
+
+static gboolean
+apply_peers (gpointer user_data)
+{
+  PeersUpdate *u = user_data;
+  GstPeerJSMesh *self = u->mesh;
+  GPtrArray *removed = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+  guint i;
+
+  g_mutex_lock (&self->lock);
+  if (self->stopped) {
+    g_mutex_unlock (&self->lock);
+    g_ptr_array_unref (removed);
+    return G_SOURCE_REMOVE;
+  }
+  g_hash_table_iter_init (&iter, self->members);
+  while (g_hash_table_iter_next (&iter, &key, &value)) {
+    if (!g_strv_contains ((const gchar * const *) u->peers, key)) {
+      g_ptr_array_add (removed, value);
+      g_hash_table_iter_steal (&iter);
+    }
+  }
+  for (i = 0; u->peers[i]; i++) {
+    Member *m;
+
+    if (g_hash_table_contains (self->members, u->peers[i])
+        || g_strcmp0 (u->peers[i], self->local_id) == 0)
+      continue;
+    m = g_new0 (Member, 1);
+    m->id = g_strdup (u->peers[i]);
+    g_hash_table_insert (self->members, m->id, m);
+  }
+  g_mutex_unlock (&self->lock);
+
+  for (i = 0; i < removed->len; i++) {
+    Member *m = g_ptr_array_index (removed, i);
+    GstPeerJSConnection *conn = m->media;
+
+    GST_INFO_OBJECT (self, "'%s' is no longer a member", m->id);
+    m->media = NULL;
+    destroy_source (&m->retry);
+    if (conn) {
+      post_connection_state (self, conn,
+          GST_PEERJS_CONNECTION_STATE_DISCONNECTED, "removed");
+      close_connection (self, conn);
+    }
+    if (m->joined)
+      post_peer (self, "peerjs-peer-left", m->id);
+    member_free (m);
+  }
+  g_ptr_array_unref (removed);
+
+  call_all_due (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+gst_peerjs_mesh_set_peers (GstPeerJSMesh * mesh, const gchar * const *peers)
+{
+  PeersUpdate *u = g_new0 (PeersUpdate, 1);
+
+  u->mesh = gst_object_ref (mesh);
+  u->peers = g_strdupv ((gchar **) peers);
+  g_main_context_invoke_full (mesh->context, G_PRIORITY_DEFAULT, apply_peers,
+      u, (GDestroyNotify) peers_update_free);
+}
+
+/* Tells every member we are connected to that we leave, through the
+ * server: a webrtcbin closing its data channel is not always seen by the
+ * other side, a LEAVE always is (peerjs 1.5.5 closes its calls with us on
+ * it, and so do we). */
+void
+gst_peerjs_mesh_say_goodbye (GstPeerJSMesh * mesh)
+{
+  GstPeerJSMesh *self = mesh;
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer value;
+  guint i;
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_iter_init (&iter, self->members);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((Member *) value)->media)
+      g_ptr_array_add (ids, g_strdup (((Member *) value)->id));
+  g_mutex_unlock (&self->lock);
+
+  for (i = 0; i < ids->len; i++) {
+    GstPeerJSMessage *leave = gst_peerjs_message_new (GST_PEERJS_MESSAGE_LEAVE);
+
+    leave->dst = g_strdup (g_ptr_array_index (ids, i));
+    gst_peerjs_session_send (self->session, leave, NULL);
+    gst_peerjs_message_free (leave);
+  }
+  g_ptr_array_unref (ids);
+}
+
+void
+gst_peerjs_mesh_stop (GstPeerJSMesh * mesh)
+{
+  GstPeerJSMesh *self = mesh;
+  GPtrArray *conns = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+  guint i;
+
+  g_signal_handler_disconnect (self->session, self->open_id);
+  g_signal_handler_disconnect (self->session, self->message_id);
+
+  g_mutex_lock (&self->lock);
+  self->stopped = TRUE;
+  g_hash_table_iter_init (&iter, self->members);
+  while (g_hash_table_iter_next (&iter, NULL, &value)) {
+    Member *m = value;
+
+    destroy_source (&m->retry);
+    if (m->media)
+      g_ptr_array_add (conns, m->media);
+    m->media = NULL;
+  }
+  g_mutex_unlock (&self->lock);
+
+  for (i = 0; i < conns->len; i++)
+    close_connection (self, g_ptr_array_index (conns, i));
+  g_ptr_array_unref (conns);
+
+  /* the session thread is gone: run what was handed to it (each sees
+   * `stopped`), so nothing keeps a reference to us */
+  while (g_main_context_iteration (self->context, FALSE));
+}
+
+GstPeerJSMesh *
+gst_peerjs_mesh_new (const GstPeerJSMeshConfig * config)
+{
+  GstPeerJSMesh *self = g_object_new (GST_TYPE_PEERJS_MESH, NULL);
+
+  gst_object_ref_sink (self);
+  self->element = config->element;
+  self->session = gst_object_ref (config->session);
+  self->fanout = config->fanout ? gst_object_ref (config->fanout) : NULL;
+  self->policy = config->policy;
+  self->max_peers = config->max_peers;
+  self->stun_server = g_strdup (config->stun_server);
+  self->turn_servers = g_strdupv ((gchar **) config->turn_servers);
+  self->room_id = g_strdup (config->room_id);
+  self->context = gst_peerjs_session_get_context (config->session);
+
+  self->conn_config.bin = GST_BIN (config->element);
+  self->conn_config.fanout = self->fanout;
+  self->conn_config.send = config->send;
+  self->conn_config.receive = config->receive;
+  self->conn_config.context = self->context;
+  self->conn_config.stun_server = self->stun_server;
+  self->conn_config.turn_servers = (const gchar * const *) self->turn_servers;
+  self->conn_config.latency_ms = config->latency_ms;
+  self->conn_config.timeout_ms = config->timeout_ms;
+
+  self->open_id = g_signal_connect (self->session, "open",
+      G_CALLBACK (on_session_open), self);
+  self->message_id = g_signal_connect (self->session, "message",
+      G_CALLBACK (on_session_message), self);
+  /* the session may have opened before we listened */
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
+      catch_up_open, gst_object_ref (self), gst_object_unref);
+  return self;
+}
+
+static void
+gst_peerjs_mesh_finalize (GObject * object)
+{
+  GstPeerJSMesh *self = GST_PEERJS_MESH (object);
+
+  g_hash_table_unref (self->members);
+  gst_object_unref (self->session);
+  g_clear_object (&self->fanout);
+  g_free (self->stun_server);
+  g_strfreev (self->turn_servers);
+  g_free (self->room_id);
+  g_free (self->local_id);
+  if (self->context)
+    g_main_context_unref (self->context);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_peerjs_mesh_init (GstPeerJSMesh * self)
+{
+  g_mutex_init (&self->lock);
+  self->members = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+      (GDestroyNotify) member_free);
+}
+
+static void
+gst_peerjs_mesh_class_init (GstPeerJSMeshClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+
+  GST_DEBUG_CATEGORY_INIT (GST_CAT_DEFAULT, "peerjsmesh", 0,
+      "PeerJS room members and their calls");
+
+  gobject_class->finalize = gst_peerjs_mesh_finalize;
+
+  mesh_signals[SIGNAL_PAD_ADDED] = g_signal_new ("pad-added",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 3, GST_TYPE_PAD, G_TYPE_STRING, G_TYPE_INT);
+  mesh_signals[SIGNAL_PAD_REMOVED] = g_signal_new ("pad-removed",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 1, GST_TYPE_PAD);
+}

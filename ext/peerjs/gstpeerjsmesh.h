@@ -1,0 +1,64 @@
+/* GStreamer PeerJS
+ * Copyright (C) 2026 gst-peerjs contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+#ifndef __GST_PEERJS_MESH_H__
+#define __GST_PEERJS_MESH_H__
+
+#include <gst/gst.h>
+#include <gst/peerjs/peerjs.h>
+#include "gstpeerjsfanout.h"
+#include "gstpeerjspolicy.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  GstElement *element;          /* posts the bus messages, holds the bin */
+  GstPeerJSSession *session;
+  GstPeerJSFanout *fanout;      /* nullable */
+  gboolean send;
+  gboolean receive;
+  GstPeerJSCallPolicy policy;
+  guint max_peers;              /* members in total, us included */
+  guint latency_ms;
+  guint timeout_ms;
+  const gchar *stun_server;
+  const gchar *const *turn_servers;
+  const gchar *room_id;         /* nullable, a label */
+} GstPeerJSMeshConfig;
+
+/*
+ * GstPeerJSMesh: the remote members of one element and their connections:
+ * whom to call, which calls to answer, retries, bus messages. Runs on the
+ * session's thread. Signals:
+ *
+ *  "pad-added" (GstPad *pad, const gchar *peer_id, GstPeerJSTrackKind kind)
+ *      a member's decoded track, for the element to ghost (any thread)
+ *  "pad-removed" (GstPad *pad)
+ */
+#define GST_TYPE_PEERJS_MESH (gst_peerjs_mesh_get_type ())
+G_DECLARE_FINAL_TYPE (GstPeerJSMesh, gst_peerjs_mesh, GST, PEERJS_MESH,
+    GstObject);
+
+GstPeerJSMesh *gst_peerjs_mesh_new (const GstPeerJSMeshConfig * config);
+
+/* The member list changed (any thread). */
+void gst_peerjs_mesh_set_peers (GstPeerJSMesh * mesh,
+    const gchar * const *peers);
+
+/* Sends a LEAVE to every member we have a call with (any thread). */
+void gst_peerjs_mesh_say_goodbye (GstPeerJSMesh * mesh);
+
+/* Closes every connection and stops every timer (non-streaming thread,
+ * not the session thread). */
+void gst_peerjs_mesh_stop (GstPeerJSMesh * mesh);
+
+G_END_DECLS
+
+#endif /* __GST_PEERJS_MESH_H__ */

@@ -1,0 +1,484 @@
+/* GStreamer PeerJS
+ * Copyright (C) 2026 gst-peerjs contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* peerjsroom meshes on loopback through the embedded server: real
+ * webrtcbin connections, real encoders and decoders; decoded buffers are
+ * counted on every member's pads. */
+
+#include <gst/check/gstcheck.h>
+#include <gst/peerjs/peerjs.h>
+#include <string.h>
+
+#define FLOW_TIMEOUT_MS 20000
+#define ENOUGH 15
+
+static GstPeerJSServer *server;
+static gchar *server_uri;
+
+typedef struct
+{
+  gchar *id;
+  GstElement *pipeline;
+  GstElement *room;
+  GstElement *video_caps;
+  GMutex lock;
+  GHashTable *counts;           /* pad name -> guint count */
+  GHashTable *widths;           /* pad name -> last video width */
+  GPtrArray *messages;          /* GstStructure copies of element messages */
+} Member;
+
+static void
+server_setup (void)
+{
+  GError *error = NULL;
+
+  gst_peerjs_init ();
+  server = gst_peerjs_server_new ();
+  g_object_set (server, "port", 0, "allow-discovery", TRUE,
+      "expire-timeout", 1000, NULL);
+  fail_unless (gst_peerjs_server_start (server, &error), "%s",
+      error ? error->message : "");
+  server_uri = g_strdup_printf ("ws://127.0.0.1:%u/",
+      gst_peerjs_server_get_port (server));
+}
+
+static void
+server_teardown (void)
+{
+  gst_peerjs_server_stop (server);
+  gst_clear_object (&server);
+  g_clear_pointer (&server_uri, g_free);
+}
+
+static GstPadProbeReturn
+count_buffer (GstPad * pad, GstPadProbeInfo * info, Member * m)
+{
+  gchar *name = gst_pad_get_name (pad);
+  guint n;
+
+  g_mutex_lock (&m->lock);
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (m->counts, name));
+  g_hash_table_insert (m->counts, g_strdup (name), GUINT_TO_POINTER (n + 1));
+  if (g_str_has_prefix (name, "video_")) {
+    GstCaps *caps = gst_pad_get_current_caps (pad);
+    gint width = 0;
+
+    if (caps) {
+      gst_structure_get_int (gst_caps_get_structure (caps, 0), "width", &width);
+      gst_caps_unref (caps);
+    }
+    g_hash_table_insert (m->widths, g_strdup (name), GINT_TO_POINTER (width));
+  }
+  g_mutex_unlock (&m->lock);
+  g_free (name);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+on_pad_added (GstElement * room, GstPad * pad, Member * m)
+{
+  GstElement *sink;
+  GstPad *sinkpad;
+
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
+    return;
+  sink = gst_element_factory_make ("fakesink", NULL);
+  g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
+  gst_bin_add (GST_BIN (m->pipeline), sink);
+  gst_element_sync_state_with_parent (sink);
+  sinkpad = gst_element_get_static_pad (sink, "sink");
+  fail_unless_equals_int (gst_pad_link (pad, sinkpad), GST_PAD_LINK_OK);
+  gst_object_unref (sinkpad);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER,
+      (GstPadProbeCallback) count_buffer, m, NULL);
+}
+
+static void
+on_element_message (GstBus * bus, GstMessage * msg, Member * m)
+{
+  g_mutex_lock (&m->lock);
+  g_ptr_array_add (m->messages,
+      gst_structure_copy (gst_message_get_structure (msg)));
+  g_mutex_unlock (&m->lock);
+}
+
+static Member *
+member_new (const gchar * id, const gchar * peers, const gchar * extra)
+{
+  Member *m = g_new0 (Member, 1);
+  gchar *desc;
+  GstBus *bus;
+
+  m->id = g_strdup (id);
+  g_mutex_init (&m->lock);
+  m->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  m->widths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  m->messages = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_structure_free);
+
+  desc = g_strdup_printf ("peerjsroom name=room server=%s peer-id=\"%s\" "
+      "peers=\"%s\" %s "
+      "videotestsrc is-live=true pattern=ball ! capsfilter name=vcaps "
+      "caps=video/x-raw,width=320,height=240,framerate=30/1 ! room.video_sink "
+      "audiotestsrc is-live=true wave=sine freq=440 ! room.audio_sink",
+      server_uri, id, peers, extra ? extra : "");
+  m->pipeline = gst_parse_launch (desc, NULL);
+  fail_unless (m->pipeline != NULL, "could not build %s", desc);
+  g_free (desc);
+  m->room = gst_bin_get_by_name (GST_BIN (m->pipeline), "room");
+  m->video_caps = gst_bin_get_by_name (GST_BIN (m->pipeline), "vcaps");
+  g_signal_connect (m->room, "pad-added", G_CALLBACK (on_pad_added), m);
+
+  bus = gst_element_get_bus (m->pipeline);
+  gst_bus_enable_sync_message_emission (bus);
+  g_signal_connect (bus, "sync-message::element",
+      G_CALLBACK (on_element_message), m);
+  gst_object_unref (bus);
+  return m;
+}
+
+static void
+member_play (Member * m)
+{
+  fail_if (gst_element_set_state (m->pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+}
+
+static void
+member_free (Member * m)
+{
+  GstBus *bus;
+
+  gst_element_set_state (m->pipeline, GST_STATE_NULL);
+  bus = gst_element_get_bus (m->pipeline);
+  gst_bus_disable_sync_message_emission (bus);
+  g_signal_handlers_disconnect_by_data (bus, m);
+  gst_object_unref (bus);
+  gst_object_unref (m->room);
+  gst_object_unref (m->video_caps);
+  gst_object_unref (m->pipeline);
+  g_hash_table_unref (m->counts);
+  g_hash_table_unref (m->widths);
+  g_ptr_array_unref (m->messages);
+  g_mutex_clear (&m->lock);
+  g_free (m->id);
+  g_free (m);
+}
+
+static guint
+count_of (Member * m, const gchar * pad_name)
+{
+  guint n;
+
+  g_mutex_lock (&m->lock);
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (m->counts, pad_name));
+  g_mutex_unlock (&m->lock);
+  return n;
+}
+
+static void
+reset_counts (Member * m)
+{
+  g_mutex_lock (&m->lock);
+  g_hash_table_remove_all (m->counts);
+  g_mutex_unlock (&m->lock);
+}
+
+/* Whether @m posted an element message @name whose @field is @value. */
+static gboolean
+has_message (Member * m, const gchar * name, const gchar * field,
+    const gchar * value)
+{
+  gboolean found = FALSE;
+  guint i;
+
+  g_mutex_lock (&m->lock);
+  for (i = 0; i < m->messages->len && !found; i++) {
+    GstStructure *s = g_ptr_array_index (m->messages, i);
+
+    found = gst_structure_has_name (s, name) && (!field
+        || g_strcmp0 (gst_structure_get_string (s, field), value) == 0);
+  }
+  g_mutex_unlock (&m->lock);
+  return found;
+}
+
+typedef gboolean (*Check) (gpointer data);
+
+static gboolean
+wait_until (Check check, gpointer data, guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
+
+  while (!check (data)) {
+    if (g_get_monotonic_time () > end)
+      return check (data);
+    g_usleep (50 * 1000);
+  }
+  return TRUE;
+}
+
+typedef struct
+{
+  Member **members;
+  guint n;
+} Mesh;
+
+/* every member decodes enough audio and video from every other member */
+static gboolean
+all_pairs_flow (gpointer data)
+{
+  Mesh *mesh = data;
+  guint i, j;
+
+  for (i = 0; i < mesh->n; i++)
+    for (j = 0; j < mesh->n; j++) {
+      gchar *v, *a;
+      gboolean ok;
+
+      if (i == j)
+        continue;
+      v = g_strdup_printf ("video_%s", mesh->members[j]->id);
+      a = g_strdup_printf ("audio_%s", mesh->members[j]->id);
+      ok = count_of (mesh->members[i], v) >= ENOUGH
+          && count_of (mesh->members[i], a) >= ENOUGH;
+      g_free (v);
+      g_free (a);
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+dump_counts (Mesh * mesh)
+{
+  guint i;
+
+  for (i = 0; i < mesh->n; i++) {
+    GHashTableIter iter;
+    gpointer k, v;
+
+    g_mutex_lock (&mesh->members[i]->lock);
+    g_hash_table_iter_init (&iter, mesh->members[i]->counts);
+    while (g_hash_table_iter_next (&iter, &k, &v))
+      GST_INFO ("%s: %s %u", mesh->members[i]->id, (gchar *) k,
+          GPOINTER_TO_UINT (v));
+    g_mutex_unlock (&mesh->members[i]->lock);
+  }
+}
+
+GST_START_TEST (test_two_members)
+{
+  Member *m[2];
+  Mesh mesh = { m, 2 };
+  gint64 start = g_get_monotonic_time ();
+
+  m[0] = member_new ("alice", "bob", NULL);
+  m[1] = member_new ("bob", "alice", NULL);
+  member_play (m[0]);
+  member_play (m[1]);
+
+  fail_unless (wait_until (all_pairs_flow, &mesh, FLOW_TIMEOUT_MS),
+      "media does not flow both ways");
+  GST_INFO ("1:1 flowing both ways after %" G_GINT64_FORMAT " ms",
+      (g_get_monotonic_time () - start) / 1000);
+  dump_counts (&mesh);
+
+  /* alice's ID is lower: she called, bob answered; both say so */
+  fail_unless (has_message (m[0], "peerjs-peer-joined", "peer-id", "bob"));
+  fail_unless (has_message (m[1], "peerjs-peer-joined", "peer-id", "alice"));
+  fail_unless (has_message (m[0], "peerjs-connection-state", "state",
+          "connected"));
+  fail_unless (has_message (m[1], "peerjs-connection-state", "state",
+          "connected"));
+
+  member_free (m[0]);
+  member_free (m[1]);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_four_member_mesh)
+{
+  const gchar *ids[] = { "p1", "p2", "p3", "p4" };
+  Member *m[4];
+  Mesh mesh = { m, 4 };
+  gint64 start = g_get_monotonic_time ();
+  guint i, j;
+
+  for (i = 0; i < 4; i++) {
+    GString *peers = g_string_new (NULL);
+
+    for (j = 0; j < 4; j++)
+      if (j != i)
+        g_string_append_printf (peers, "%s%s", peers->len ? "," : "", ids[j]);
+    m[i] = member_new (ids[i], peers->str, NULL);
+    g_string_free (peers, TRUE);
+  }
+  for (i = 0; i < 4; i++)
+    member_play (m[i]);
+
+  fail_unless (wait_until (all_pairs_flow, &mesh, FLOW_TIMEOUT_MS * 2),
+      "not every pair of the 4-member mesh flows both ways");
+  GST_INFO ("4-member mesh flowing after %" G_GINT64_FORMAT " ms",
+      (g_get_monotonic_time () - start) / 1000);
+  dump_counts (&mesh);
+
+  for (i = 0; i < 4; i++)
+    member_free (m[i]);
+}
+
+GST_END_TEST;
+
+static gboolean
+alice_lost_bob (gpointer data)
+{
+  Member *alice = data;
+  GstPad *pad = gst_element_get_static_pad (alice->room, "video_bob");
+
+  if (pad)
+    gst_object_unref (pad);
+  return !pad && has_message (alice, "peerjs-peer-left", "peer-id", "bob");
+}
+
+/* bob leaves (his pipeline stops) and comes back: alice reports it, her
+ * pads for bob go away and come back, media flows again */
+GST_START_TEST (test_leave_and_rejoin)
+{
+  Member *m[2];
+  Mesh mesh = { m, 2 };
+
+  m[0] = member_new ("alice", "bob", "connection-timeout=3000");
+  m[1] = member_new ("bob", "alice", NULL);
+  member_play (m[0]);
+  member_play (m[1]);
+  fail_unless (wait_until (all_pairs_flow, &mesh, FLOW_TIMEOUT_MS));
+
+  gst_element_set_state (m[1]->pipeline, GST_STATE_NULL);
+  fail_unless (wait_until (alice_lost_bob, m[0], 10000),
+      "alice did not notice bob leaving");
+
+  reset_counts (m[0]);
+  reset_counts (m[1]);
+  member_play (m[1]);
+  fail_unless (wait_until (all_pairs_flow, &mesh, FLOW_TIMEOUT_MS),
+      "bob's return does not flow");
+
+  member_free (m[0]);
+  member_free (m[1]);
+}
+
+GST_END_TEST;
+
+static gboolean
+stranger_rejected (gpointer data)
+{
+  return has_message (data, "peerjs-error", "type", "rejected-call");
+}
+
+/* mallory is not in alice's peers: her call is rejected and alice sends
+ * her nothing */
+GST_START_TEST (test_stranger_rejected)
+{
+  Member *alice = member_new ("alice", "bob", NULL);
+  Member *mallory = member_new ("mallory", "alice",
+      "call-policy=call-all connection-timeout=3000");
+  GstPad *pad;
+
+  member_play (alice);
+  member_play (mallory);
+  fail_unless (wait_until (stranger_rejected, alice, 10000));
+  g_usleep (3 * G_USEC_PER_SEC);
+  fail_unless_equals_int (count_of (mallory, "video_alice"), 0);
+  fail_unless_equals_int (count_of (mallory, "audio_alice"), 0);
+  pad = gst_element_get_static_pad (alice->room, "video_mallory");
+  fail_unless (pad == NULL);
+  fail_if (has_message (mallory, "peerjs-connection-state", "state",
+          "connected"));
+
+  member_free (mallory);
+  member_free (alice);
+}
+
+GST_END_TEST;
+
+typedef struct
+{
+  Member *m;
+  const gchar *pad;
+  gint width;
+} WidthCheck;
+
+static gboolean
+width_is (gpointer data)
+{
+  WidthCheck *w = data;
+  gint width;
+
+  g_mutex_lock (&w->m->lock);
+  width = GPOINTER_TO_INT (g_hash_table_lookup (w->m->widths, w->pad));
+  g_mutex_unlock (&w->m->lock);
+  return width == w->width && count_of (w->m, w->pad) >= ENOUGH;
+}
+
+/* the local camera changes resolution mid-call: the call stays up and the
+ * remote decodes the new size */
+GST_START_TEST (test_camera_switch)
+{
+  Member *m[2];
+  Mesh mesh = { m, 2 };
+  WidthCheck check;
+  GstCaps *caps;
+
+  m[0] = member_new ("alice", "bob", NULL);
+  m[1] = member_new ("bob", "alice", NULL);
+  member_play (m[0]);
+  member_play (m[1]);
+  fail_unless (wait_until (all_pairs_flow, &mesh, FLOW_TIMEOUT_MS));
+
+  check.m = m[1];
+  check.pad = "video_alice";
+  check.width = 320;
+  fail_unless (wait_until (width_is, &check, 5000));
+
+  caps = gst_caps_from_string ("video/x-raw,width=640,height=360,"
+      "framerate=30/1");
+  g_object_set (m[0]->video_caps, "caps", caps, NULL);
+  gst_caps_unref (caps);
+  reset_counts (m[1]);
+  check.width = 640;
+  fail_unless (wait_until (width_is, &check, 10000),
+      "bob does not see alice's new resolution");
+  fail_if (has_message (m[1], "peerjs-peer-left", NULL, NULL));
+
+  member_free (m[0]);
+  member_free (m[1]);
+}
+
+GST_END_TEST;
+
+static Suite *
+peerjsroom_suite (void)
+{
+  Suite *s = suite_create ("peerjsroom");
+  TCase *tc = tcase_create ("mesh");
+
+  suite_add_tcase (s, tc);
+  tcase_add_checked_fixture (tc, server_setup, server_teardown);
+  tcase_set_timeout (tc, 120);
+  tcase_add_test (tc, test_two_members);
+  tcase_add_test (tc, test_four_member_mesh);
+  tcase_add_test (tc, test_leave_and_rejoin);
+  tcase_add_test (tc, test_stranger_rejected);
+  tcase_add_test (tc, test_camera_switch);
+  return s;
+}
+
+GST_CHECK_MAIN (peerjsroom);
