@@ -1,6 +1,10 @@
 #!/bin/sh
-# The main job, on one machine: the embedded PeerJS server and a
-# peerjsroom registering on it, with every bus message printed.
+# The main job, on one machine: a live 4-member PeerJS mesh on the embedded
+# server. Four peerjsroom members (p1..p4), each sending a test pattern and
+# a tone to the three others; each prints its bus messages (members
+# joining, connection states) and, every second, the frames and audio
+# buffers it has received from every other member. With a display, each
+# member's remote videos open in windows.
 # DEMO_SECONDS=N stops after N seconds (default 30; 0 runs until Ctrl-C).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,10 +14,14 @@ sh scripts/build.sh >/dev/null
 export GST_PLUGIN_PATH="$top/build/ext/peerjs"
 port=${DEMO_PORT:-9000}
 seconds=${DEMO_SECONDS:-30}
+members="p1 p2 p3 p4"
 
 log=$(mktemp)
 pids=""
-cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; rm -f "$log"; }
+cleanup() {
+  for p in $pids; do kill "$p" 2>/dev/null || true; done
+  rm -f "$log"
+}
 trap cleanup EXIT INT TERM
 
 build/tools/gst-peerjs-server --port "$port" --allow-discovery >"$log" 2>&1 &
@@ -21,9 +29,16 @@ pids="$!"
 for _ in $(seq 50); do grep -q "Started PeerServer" "$log" && break; sleep 0.1; done
 cat "$log"
 
-gst-launch-1.0 -m peerjsroom server="ws://127.0.0.1:$port/" peer-id=alice &
-pids="$! $pids"
-sleep 2
-echo "registered peers (GET /peerjs/peers): $(curl -s "http://127.0.0.1:$port/peerjs/peers")"
+i=0
+for id in $members; do
+  peers=$(echo $members | tr ' ' '\n' | grep -vx "$id" | paste -sd, -)
+  /usr/bin/python3 examples/python/room_member.py --server "ws://127.0.0.1:$port/" \
+    --peer-id "$id" --peers "$peers" --index $i --show \
+    --seconds "$seconds" &
+  pids="$! $pids"
+  i=$((i + 1))
+done
 
+sleep 3
+echo "registered on the server (GET /peerjs/peers): $(curl -s "http://127.0.0.1:$port/peerjs/peers")"
 if [ "$seconds" -eq 0 ]; then wait; else sleep "$seconds"; fi
