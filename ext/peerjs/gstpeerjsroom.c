@@ -53,18 +53,25 @@
  * ## Example launch line
  * |[
  * gst-peerjs-server &
- * for id in p1 p2 p3 p4; do
- *   peers=$(echo p1,p2,p3,p4 | sed "s/$id,\?//; s/,$//")
- *   gst-launch-1.0 peerjsroom name=r server=ws://127.0.0.1:9000/ \
- *       peer-id=$id peers=$peers \
+ * for id in p2 p3 p4; do
+ *   gst-launch-1.0 peerjsroom name=r server=ws://127.0.0.1:9000/ peer-id=$id \
+ *       peers=$(echo p1,p2,p3,p4 | tr , '\n' | grep -vx $id | paste -sd,) \
  *     videotestsrc is-live=true ! video/x-raw,width=320,height=240 ! r.video_sink \
- *     audiotestsrc is-live=true ! r.audio_sink \
- *     r. ! queue ! videoconvert ! autovideosink &
+ *     audiotestsrc is-live=true ! r.audio_sink &
  * done
- * ]| A 4-member mesh on one machine: each member sends a test pattern and a
- * tone to the three others and shows the first member video it gets
- * (`r.` links the first pad that appears; name them, e.g. `r.video_p2`,
- * to pick one).
+ * gst-launch-1.0 peerjsroom name=r server=ws://127.0.0.1:9000/ peer-id=p1 \
+ *     peers=p2,p3,p4 \
+ *   videotestsrc is-live=true ! video/x-raw,width=320,height=240 ! r.video_sink \
+ *   audiotestsrc is-live=true ! r.audio_sink \
+ *   compositor name=grid sink_1::xpos=320 sink_2::ypos=240 \
+ *       sink_3::xpos=320 sink_3::ypos=240 ! videoconvert ! autovideosink \
+ *   audiomixer name=mix ! autoaudiosink \
+ *   r.video_p2 ! queue ! grid.  r.video_p3 ! queue ! grid. \
+ *   r.video_p4 ! queue ! grid. \
+ *   r.audio_p2 ! queue ! mix.  r.audio_p3 ! queue ! mix.  r.audio_p4 ! queue ! mix.
+ * ]| A 4-member mesh on one machine: p2, p3 and p4 send a test pattern and a
+ * tone; p1 sends its own and shows the three others in a grid with their
+ * sound mixed. gst-launch-1.0 links `r.video_p2` once p2's media arrives.
  *
  * Since: 1.0
  */
