@@ -1196,6 +1196,19 @@ keep (GstElement * element)
 }
 
 /* The branch keeps a reference to its elements, the bin another. */
+/* The branch queue dropped encoded frames: the remote cannot decode what
+ * follows (the RTP sequence has no gap to tell it) until a keyframe. */
+static void
+on_send_queue_overrun (GstElement * queue, GstPeerJSConnection * self)
+{
+  if (gst_peerjs_connection_get_state (self) !=
+      GST_PEERJS_CONNECTION_STATE_CONNECTED)
+    return;
+  GST_DEBUG_OBJECT (self, "%s dropped frames, asking for a keyframe",
+      GST_ELEMENT_NAME (queue));
+  gst_peerjs_fanout_request_keyframe (self->fanout);
+}
+
 static gboolean
 build_send_elements (GstPeerJSConnection * self, SendBranch * b,
     GError ** error)
@@ -1215,6 +1228,9 @@ build_send_elements (GstPeerJSConnection * self, SendBranch * b,
   /* a branch that cannot send yet must not hold up the shared tee */
   g_object_set (b->queue, "leaky", 2, "max-size-buffers", 0,
       "max-size-bytes", 0, "max-size-time", (guint64) SEND_QUEUE_TIME, NULL);
+  if (b->kind == GST_PEERJS_TRACK_VIDEO)
+    g_signal_connect (b->queue, "overrun", G_CALLBACK (on_send_queue_overrun),
+        self);
   caps = send_caps (self, b);
   g_object_set (b->capsfilter, "caps", caps, NULL);
   gst_caps_unref (caps);
@@ -1748,10 +1764,18 @@ remove_elements (GstPeerJSConnection * self)
 static void
 disconnect_signals (GstPeerJSConnection * self)
 {
+  guint i;
+
   if (self->webrtc)
     g_signal_handlers_disconnect_by_data (self->webrtc, self);
   if (self->aux)
     g_signal_handlers_disconnect_by_data (self->aux, self);
+  for (i = 0; i < self->send_branches->len; i++) {
+    SendBranch *b = g_ptr_array_index (self->send_branches, i);
+
+    if (b->queue)
+      g_signal_handlers_disconnect_by_data (b->queue, self);
+  }
 }
 
 void

@@ -717,6 +717,8 @@ check_reason (Member * m, const gchar * reason)
   g_mutex_unlock (&m->lock);
 }
 
+static gchar *media_section (const gchar * sdp, const gchar * kind);
+
 static GstElement *pipeline;
 static Member *a, *b;
 
@@ -785,6 +787,8 @@ hang_up (void)
 
   start = g_get_monotonic_time ();
   gst_peerjs_connection_close (a->conn);
+  g_print ("close() took %d ms\n",
+      (gint) ((g_get_monotonic_time () - start) / 1000));
   gst_peerjs_connection_close (a->conn);        /* idempotent */
   fail_unless (wait_state (a, GST_PEERJS_CONNECTION_STATE_DISCONNECTED, 2000));
   check_reason (a, "closed");
@@ -812,6 +816,8 @@ on_connected_time (GstPeerJSConnection * conn, GstPeerJSConnectionState state,
 static void
 check_call (GstPeerJSVideoCodec codec, const gchar * what)
 {
+  GstStructure *stats;
+
   call_setup (codec);
   connected_time = 0;
   member_call (a, "b");
@@ -836,6 +842,9 @@ check_call (GstPeerJSVideoCodec codec, const gchar * what)
   fail_unless (b->answer_sdp != NULL);
   fail_unless (strstr (b->answer_sdp, "a=recvonly") == NULL, "%s",
       b->answer_sdp);
+  stats = gst_peerjs_connection_get_stats (a->conn);
+  fail_unless (stats != NULL);
+  gst_structure_free (stats);
   g_print ("%s: OFFER -> CONNECTED %d ms, -> first video frame at a %d ms, "
       "at b %d ms\n", what,
       (gint) ((connected_time - a->offer_time) / 1000),
@@ -904,6 +913,68 @@ GST_START_TEST (test_unlinked_pads)
   g_mutex_unlock (&b->lock);
   assert_no_error (pipeline);
 
+  hang_up ();
+  call_teardown ();
+}
+
+GST_END_TEST;
+
+static void
+check_direction (const gchar * sdp, const gchar * kind, const gchar * dir)
+{
+  gchar *section = media_section (sdp, kind);
+  gchar *attr = g_strdup_printf ("a=%s\r\n", dir);
+
+  fail_unless (strstr (section, attr) != NULL, "no %s in %s", attr, section);
+  g_free (attr);
+  g_free (section);
+}
+
+static guint
+pads_of (Member * m)
+{
+  guint n;
+
+  g_mutex_lock (&m->lock);
+  n = m->pads[0] + m->pads[1];
+  g_mutex_unlock (&m->lock);
+  return n;
+}
+
+/* A only sends (peerjssink), B only receives (peerjssrc). */
+GST_START_TEST (test_send_only_to_receive_only)
+{
+  call_setup (GST_PEERJS_VIDEO_CODEC_VP8);
+  a->config.receive = FALSE;
+  b->config.send = FALSE;
+  member_call (a, "b");
+  fail_unless (wait_state (a, GST_PEERJS_CONNECTION_STATE_CONNECTED, 10000));
+  fail_unless (wait_buffers (&b->video, N_BUFFERS, 0, 10000));
+  fail_unless (wait_buffers (&b->audio, N_BUFFERS, 0, 10000));
+  check_direction (b->answer_sdp, "audio", "recvonly");
+  check_direction (b->answer_sdp, "video", "recvonly");
+  g_usleep (300 * 1000);
+  fail_unless_equals_int (pads_of (a), 0);
+  fail_unless_equals_int (counter_buffers (&a->video), 0);
+  hang_up ();
+  call_teardown ();
+}
+
+GST_END_TEST;
+
+/* A only receives and calls B, which sends what was asked for. */
+GST_START_TEST (test_receive_only_call)
+{
+  call_setup (GST_PEERJS_VIDEO_CODEC_H264);
+  a->config.send = FALSE;
+  member_call (a, "b");
+  fail_unless (wait_state (a, GST_PEERJS_CONNECTION_STATE_CONNECTED, 10000));
+  fail_unless (wait_buffers (&a->video, N_BUFFERS, 0, 10000));
+  fail_unless (wait_buffers (&a->audio, N_BUFFERS, 0, 10000));
+  check_direction (b->answer_sdp, "audio", "sendonly");
+  check_direction (b->answer_sdp, "video", "sendonly");
+  g_usleep (300 * 1000);
+  fail_unless_equals_int (pads_of (b), 0);
   hang_up ();
   call_teardown ();
 }
@@ -1129,6 +1200,8 @@ peerjsconnection_suite (void)
   tcase_add_test (tc_conn, test_call_h264);
   tcase_add_test (tc_conn, test_caps_change);
   tcase_add_test (tc_conn, test_unlinked_pads);
+  tcase_add_test (tc_conn, test_send_only_to_receive_only);
+  tcase_add_test (tc_conn, test_receive_only_call);
   tcase_add_test (tc_conn, test_timeout);
   tcase_add_test (tc_conn, test_answer_browser_offer_vp8);
   tcase_add_test (tc_conn, test_answer_browser_offer_h264);
