@@ -118,7 +118,8 @@ test('(a) the browser calls the room: media both ways', { timeout: 45000 }, g(as
   console.log(`# (a) alice -> gst1 [${KIND}]: call -> first remote frame at alice ${ms(ff.t - calling.t)} ` +
     `(${ff.width}x${ff.height}), first audio at alice ${ms(audio.firstAboveAt - calling.t)}; ` +
     `at gst1 first video buffer ${ms(s.video_alice.first_at - calling.t)}, audio ${ms(s.audio_alice.first_at - calling.t)}; ` +
-    `connected ${ms(connected.t - calling.t)}; gst1 hears alice at up to ${s.audio_alice.max_rms_db} dB RMS`);
+    `connected ${ms(connected.t - calling.t)}; gst1 hears alice at up to ${s.audio_alice.max_rms_db} dB RMS; ` +
+    `gst1's pipeline dropped to PAUSED ${gst1.stateBlips().count} times (${gst1.stateBlips().ms} ms)`);
 }));
 
 test('(c) a stranger calls the room: no media, peerjs-error', { timeout: 30000 }, g(async () => {
@@ -209,8 +210,8 @@ test('(e) the gst-launch line of the docs: the browser plays its media', { timeo
   const desc = `peerjsroom name=r server=${server.url} peer-id=gst3 peers=alice ` +
     'videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,framerate=30/1 ! r.video_sink ' +
     'audiotestsrc is-live=true wave=sine freq=440 ! r.audio_sink ' +
-    'r.video_alice ! queue ! fakesink r.audio_alice ! queue ! fakesink';
-  const gl = startGstLaunch(desc, { label: 'gst-launch gst3' });
+    'r.video_alice ! queue ! fakesink name=va silent=false r.audio_alice ! queue ! fakesink name=aa silent=false';
+  const gl = startGstLaunch(desc, { label: 'gst-launch gst3', flags: ['-v'] });
   members.push(gl);
   h.watchProcess(gl);
   await gl.waitOpen(10000);
@@ -220,8 +221,20 @@ test('(e) the gst-launch line of the docs: the browser plays its media', { timeo
   await assertBrowserPlays(alice, key, 'alice');
   const conn = await gl.waitMsg('peerjs-connection-state', { 'peer-id': 'alice', state: 'connected' }, { since, timeout: 5000 });
   const [ff] = await alice.events(key, 'first-frame');
-  console.log(`# (e) alice -> gst-launch gst3: first remote frame at alice ${ms(ff.t - calling.t)}, connected ${ms(conn.t - calling.t)}`);
-  assert.equal(gl.eventsOf('error').length, 0, 'gst-launch reported no ERROR');
+  // the delayed links r.video_alice ! … and r.audio_alice ! … were made: buffers arrive
+  const end = Date.now() + 10000;
+  while (!(gl.buffers.va?.n >= 10 && gl.buffers.aa?.n >= 10) && Date.now() < end) await sleep(100);
+  assert.ok(gl.buffers.va?.n >= 10 && gl.buffers.aa?.n >= 10,
+    `gst-launch linked r.video_alice and r.audio_alice by name, buffers arrive: ${JSON.stringify(gl.buffers)}`);
+  console.log(`# (e) alice -> gst-launch gst3: first remote frame at alice ${ms(ff.t - calling.t)}, ` +
+    `first buffer at gst3 video ${ms(gl.buffers.va.first_at - calling.t)} audio ${ms(gl.buffers.aa.first_at - calling.t)}, ` +
+    `connected ${ms(conn.t - calling.t)}`);
+  // a member hanging up does not stop the pipeline
+  const since2 = gl.seq;
   await alice.close(key);
+  await gl.waitMsg('peerjs-connection-state', { 'peer-id': 'alice', state: 'disconnected' }, { since: since2, timeout: 5000 });
+  await sleep(500);
+  assert.deepEqual(gl.eventsOf('error').map((e) => e.message), [], 'gst-launch reported no ERROR');
+  assert.equal(gl.exit, null, 'gst-launch still runs after the hang-up');
   await stopMember(gl);
 }));

@@ -134,8 +134,14 @@ test('4-member mesh: all 6 pairs carry video and audio both ways', { timeout: 60
       const [ff] = await pages[id].events(s.key, 'first-frame');
       if (s.role === 'caller') {
         const c = calls.find((x) => x.key === s.key);
-        const remoteFirst = r.startsWith('gst') ? (r === 'gst1' ? pads1 : pads2)[`video_${id}`].first_at : null;
-        lines.push(`${id}->${r}: at ${id} ${ms(ff.t - c.t)}` + (remoteFirst ? `, at ${r} ${ms(remoteFirst - c.t)}` : ''));
+        let more = '';
+        if (r.startsWith('gst')) {
+          const cid = s.key.split(':')[1];
+          const st = (state) => rooms[r].msgs('peerjs-connection-state', { 'connection-id': cid, state })[0];
+          const remoteFirst = (r === 'gst1' ? pads1 : pads2)[`video_${id}`].first_at;
+          more = `, at ${r} ${ms(remoteFirst - c.t)} (offer in ${ms(st('connecting')?.t - c.t)}, connected ${ms(st('connected')?.t - c.t)})`;
+        }
+        lines.push(`${id}->${r}: at ${id} ${ms(ff.t - c.t)}${more}`);
       }
     }
   }
@@ -144,6 +150,9 @@ test('4-member mesh: all 6 pairs carry video and audio both ways', { timeout: 60
   const rms = (st) => Object.entries(st.remotes).map(([r, s]) => `${r} ${s.audio.maxRms.toFixed(2)}`).join(', ');
   console.log(`# max remote audio RMS: at alice ${rms(stA)}; at bob ${rms(stB)}; ` +
     `gst1 hears ${others('gst1').map((r) => `${r} ${pads1[`audio_${r}`].max_rms_db} dB`).join(', ')}`);
+
+  const blips = ['gst1', 'gst2'].map((id) => { const b = rooms[id].stateBlips(); return `${id} ${b.count} times (${b.ms} ms)`; });
+  console.log(`# pipeline dropped from PLAYING to PAUSED while members joined: ${blips.join(', ')}`);
 
   // everything keeps flowing
   const f1 = await flows();
@@ -159,40 +168,44 @@ test('gst2 is SIGKILLed: the others notice within 15 s and keep flowing', { time
   await rooms.gst2.kill();
   h.unwatch(rooms.gst2);
 
-  // browsers: their call with gst2 closes, or ICE leaves connected
+  // browsers: their call with gst2 closes, or ICE leaves connected;
+  // gst1: any state change of gst2's connection, peer-left, or its pads go.
+  // Everything is collected first (up to 15 s), printed, then asserted.
   const noticed = {};
   const gone = (s) => s.closedAt || ['disconnected', 'failed', 'closed'].includes(s.iceConnectionState);
-  // gst1: any state change of gst2's connection, or peer-left
-  const roomNotice = rooms.gst1.waitEvent((e) => e.ev === 'msg' && e.fields?.['peer-id'] === 'gst2' &&
-    (e.name === 'peerjs-peer-left' || (e.name === 'peerjs-connection-state' && e.fields.state !== 'connected')) ||
-    (e.ev === 'pad-removed' && e.pad === 'video_gst2'),
-  { since: since1, timeout: 15000, what: 'gst1 noticing gst2 gone (connection-state, peer-left or pad-removed)' });
+  const roomGone = (e) => (e.ev === 'msg' && e.fields?.['peer-id'] === 'gst2' &&
+    (e.name === 'peerjs-peer-left' || (e.name === 'peerjs-connection-state' && e.fields.state !== 'connected'))) ||
+    (e.ev === 'pad-removed' && e.pad === 'video_gst2');
   const deadline = tKill + 15000;
-  while (Object.keys(noticed).length < 2 && Date.now() < deadline) {
+  while (Object.keys(noticed).length < 3 && Date.now() < deadline) {
     for (const id of ['alice', 'bob']) {
       if (noticed[id]) continue;
       const s = (await pages[id].roomState(id)).remotes.gst2;
-      if (gone(s)) noticed[id] = { t: s.closedAt ?? Date.now(), how: s.closedAt ? 'close' : `ICE ${s.iceConnectionState}` };
+      if (gone(s)) noticed[id] = { t: s.closedAt ?? Date.now(), how: s.closedAt ? 'call close' : `ICE ${s.iceConnectionState}` };
     }
+    const rn = rooms.gst1.eventsOf(null, since1).find(roomGone);
+    if (rn && !noticed.gst1) noticed.gst1 = { t: rn.t, how: rn.ev === 'msg' ? `${rn.name} ${rn.fields.state ?? ''}`.trim() : `${rn.ev} ${rn.pad}` };
     await sleep(200);
   }
-  for (const id of ['alice', 'bob'])
-    assert.ok(noticed[id], `${id} noticed gst2's death within 15 s (call close or ICE not connected): ` +
-      JSON.stringify((await pages[id].roomState(id)).remotes.gst2, (k, v) => (k === 'inbound' ? undefined : v)));
-  const rn = await roomNotice;
-  console.log(`# gst2 SIGKILLed: alice ${noticed.alice.how} after ${ms(noticed.alice.t - tKill)}, ` +
-    `bob ${noticed.bob.how} after ${ms(noticed.bob.t - tKill)}, gst1 ${rn.ev === 'msg' ? `${rn.name} ${rn.fields.state ?? ''}` : rn.ev} after ${ms(rn.t - tKill)}`);
-  // a later peer-left / failed, for the record
-  await sleep(500);
-  for (const e of rooms.gst1.eventsOf(null, since1).filter((x) => (x.ev === 'msg' && x.fields?.['peer-id'] === 'gst2') || x.ev === 'pad-removed'))
-    console.log(`#   gst1 +${ms(e.t - tKill)}: ${e.ev === 'msg' ? `${e.name} ${JSON.stringify(e.fields)}` : `${e.ev} ${e.pad}`}`);
-
+  console.log(`# gst2 SIGKILLed [${KIND}]: ` + ['alice', 'bob', 'gst1'].map((id) =>
+    `${id} ${noticed[id] ? `${noticed[id].how} after ${ms(noticed[id].t - tKill)}` : 'did not notice in 15 s'}`).join(', '));
   // the rest of the mesh keeps flowing
   const alive = ['alice<-bob', 'alice<-gst1', 'bob<-alice', 'bob<-gst1', 'gst1<-alice', 'gst1<-bob'];
   const f1 = await flows();
   await sleep(1000);
   const f2 = await flows();
   assertAdvancing(f1, f2, alive, 'after gst2 died');
+  for (const id of ['alice', 'bob'])
+    assert.ok(noticed[id], `${id} noticed gst2's death within 15 s (call close or ICE not connected): ` +
+      JSON.stringify((await pages[id].roomState(id)).remotes.gst2, (k, v) => (k === 'inbound' ? undefined : v)));
+  assert.ok(noticed.gst1, 'gst1 noticed gst2\'s death within 15 s (peerjs-connection-state of gst2 other than ' +
+    'connected, peerjs-peer-left gst2, or video_gst2 removed); gst1 posted since the kill: ' +
+    JSON.stringify(rooms.gst1.eventsOf(null, since1).filter((e) => e.ev !== 'stats')));
+  // a later peer-left / failed, for the record
+  await sleep(500);
+  for (const e of rooms.gst1.eventsOf(null, since1).filter((x) => (x.ev === 'msg' && x.fields?.['peer-id'] === 'gst2') || x.ev === 'pad-removed'))
+    console.log(`#   gst1 +${ms(e.t - tKill)}: ${e.ev === 'msg' ? `${e.name} ${JSON.stringify(e.fields)}` : `${e.ev} ${e.pad}`}`);
+
   assert.equal(rooms.gst1.exit, null, 'gst1 still runs');
   assert.equal(rooms.gst1.eventsOf('error').length, 0, `gst1 posted no error: ${JSON.stringify(rooms.gst1.eventsOf('error'))}`);
   await rooms.gst1.stop();

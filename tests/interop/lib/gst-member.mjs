@@ -181,6 +181,7 @@ export class GstMember extends GstProcess {
     if (o.videoCodec) args.push('--video-codec', o.videoCodec);
     if (o.freq) args.push('--freq', String(o.freq));
     if (o.statsMs) args.push('--stats-ms', String(o.statsMs));
+    if (o.noLink) args.push('--no-link');
     for (const [k, v] of Object.entries(o.set ?? {})) args.push('--set', `${k}=${v}`);
     super(o.label ?? `gst-member ${o.peerId}`, PYTHON, args, o);
     this.peerId = o.peerId;
@@ -208,6 +209,26 @@ export class GstMember extends GstProcess {
   }
 
   _politeStop() { try { this.child.stdin.write('quit\n'); } catch { /* gone */ } }
+
+  /**
+   * How often the pipeline dropped out of PLAYING once it got there (a
+   * child's async state change makes the whole pipeline lose its state),
+   * and for how long in total: {count, ms}.
+   */
+  stateBlips() {
+    let playing = false, since = null, count = 0, total = 0;
+    for (const e of this.events) {
+      if (e.ev !== 'state') continue;
+      if (e.state === 'PLAYING') {
+        if (since !== null) { total += e.t - since; since = null; }
+        playing = true;
+      } else if (playing && since === null && e.state === 'PAUSED') {
+        count++;
+        since = e.t;
+      }
+    }
+    return { count, ms: Math.round(total) };
+  }
 
   /** Fresh stats (asks the helper for them), {padName: {buffers, first_at, ...}}. */
   async stats(timeout = 3000) {
@@ -270,14 +291,32 @@ function parseLaunchFields(s) {
   return fields;
 }
 
-/** gst-launch-1.0 -m with the plugin; element messages become {ev:'msg', name, fields}. */
+/**
+ * gst-launch-1.0 -m with the plugin; element messages become {ev:'msg', name,
+ * fields}, `ERROR: from element` lines {ev:'error'}, and with flags ['-v'] the
+ * buffers of `fakesink silent=false` are counted in .buffers[name].
+ */
+// with -v, `fakesink name=X silent=false` prints one of these per buffer:
+// `/GstPipeline:pipeline0/GstFakeSink:X: last-message = chain   ******* (X:sink) (…)`
+const LAUNCH_CHAIN_RE = /^\/GstPipeline:[^:]+\/GstFakeSink:([^:]+): last-message = chain /;
+
 export class GstLaunch extends GstProcess {
+  /** o.flags: more gst-launch options (e.g. ['-v'] to count buffers of silent=false fakesinks). */
   constructor(description, o = {}) {
-    const args = ['-m', ...(Array.isArray(description) ? description : splitLaunch(description))];
+    const args = ['-m', ...(o.flags ?? []), ...(Array.isArray(description) ? description : splitLaunch(description))];
     super(o.label ?? 'gst-launch', 'gst-launch-1.0', args, o);
+    this.buffers = {};          // fakesink name -> {n, first_at, last_at}
   }
 
   _line(stream, line) {
+    const c = LAUNCH_CHAIN_RE.exec(line);
+    if (c) {                    // counted, not logged (dozens a second)
+      const b = this.buffers[c[1]] ??= { n: 0, first_at: Date.now(), last_at: null };
+      b.n++;
+      b.last_at = Date.now();
+      return;
+    }
+    if (/: last-message = |^Got message #\d+ from \S+ "[^"]*" \(property-notify\)/.test(line)) return;
     this._note(`${stream}: ${line}`);
     const m = LAUNCH_MSG_RE.exec(line);
     if (m && m[2].startsWith('peerjs')) {
