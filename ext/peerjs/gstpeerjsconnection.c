@@ -58,6 +58,13 @@ GST_DEBUG_CATEGORY_STATIC (GST_CAT_DEFAULT);
  * remote answers a stream reset within a round trip). */
 #define AUX_CLOSE_TIMEOUT_MS 1000
 
+/* A remote that sends nothing at all (no RTP, no RTCP, no DTLS/SCTP) for
+ * this long is gone: ICE here (libnice without consent freshness) would
+ * never say so. Both webrtcbin and browsers send RTCP every few seconds
+ * even when they only receive. */
+#define DEFAULT_LIVENESS_TIMEOUT 15000
+#define LIVENESS_CHECK_MS 1000
+
 /* A send branch holds at most this much while webrtcbin is not yet sending
  * (its pad blocks until negotiated); older data is dropped. */
 #define SEND_QUEUE_TIME (300 * GST_MSECOND)
@@ -74,6 +81,12 @@ GST_DEBUG_CATEGORY_STATIC (GST_CAT_DEFAULT);
 /* decodebin's GstAutoplugSelectResult (not in a public header) */
 #define AUTOPLUG_SELECT_TRY 0
 #define AUTOPLUG_SELECT_SKIP 2
+
+enum
+{
+  PROP_0,
+  PROP_LIVENESS_TIMEOUT,
+};
 
 enum
 {
@@ -110,6 +123,12 @@ typedef struct
   gchar *candidate;
 } RemoteCandidate;
 
+typedef struct
+{
+  GstPad *pad;
+  gulong id;
+} Probe;
+
 struct _GstPeerJSConnection
 {
   GstObject parent;
@@ -128,6 +147,7 @@ struct _GstPeerJSConnection
   JsonNode *metadata;           /* our OFFER's */
   gchar *offer_sdp;             /* the remote OFFER (answering) */
   guint serial;                 /* names the elements */
+  guint liveness_timeout;       /* ms; set before start() */
 
   /* set by start(), read-only afterwards; freed at finalize */
   GstElement *webrtc;
@@ -140,7 +160,9 @@ struct _GstPeerJSConnection
   GPtrArray *send_branches;     /* SendBranch, written by start() */
   GPtrArray *recv_elements;     /* GstElement, what webrtcbin's pads feed */
   GPtrArray *exposed;           /* ExposedPad */
-  GSource *timeout_source;
+  GSource *timer;               /* connecting: timeout; connected: liveness */
+  GPtrArray *rx_probes;         /* Probe, on webrtcbin's nicesrc */
+  gint last_rx;                 /* atomic: clock_ms () of the remote's last */
 
   gboolean description_sent;    /* our OFFER/ANSWER went out */
   GPtrArray *local_mids;        /* of our description, by m-line */
@@ -306,7 +328,7 @@ set_state (GstPeerJSConnection * self, GstPeerJSConnectionState state,
     const gchar * reason)
 {
   GstPeerJSConnectionState old;
-  GSource *timeout = NULL;
+  GSource *timer = NULL;
 
   g_mutex_lock (&self->lock);
   old = self->state;
@@ -317,13 +339,12 @@ set_state (GstPeerJSConnection * self, GstPeerJSConnectionState state,
     return FALSE;
   }
   self->state = state;
-  if (state != GST_PEERJS_CONNECTION_STATE_CONNECTING) {
-    timeout = self->timeout_source;
-    self->timeout_source = NULL;
-  }
+  /* each state has its own timer, if any */
+  timer = self->timer;
+  self->timer = NULL;
   g_mutex_unlock (&self->lock);
 
-  destroy_source (timeout);
+  destroy_source (timer);
   GST_INFO_OBJECT (self, "%s -> %s (%s) after %d ms",
       gst_peerjs_connection_state_name (old),
       gst_peerjs_connection_state_name (state), reason, ms_since_start (self));
@@ -348,20 +369,117 @@ on_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Runs @func on the context every @interval_ms while the connection stays
+ * in @state. */
 static void
-arm_timeout (GstPeerJSConnection * self)
+arm_timer (GstPeerJSConnection * self, GstPeerJSConnectionState state,
+    guint interval_ms, GSourceFunc func)
 {
-  GSource *source;
+  GSource *source = g_timeout_source_new (interval_ms);
+  gboolean armed = FALSE;
 
-  if (!self->timeout_ms)
-    return;
-  source = g_timeout_source_new (self->timeout_ms);
-  g_source_set_callback (source, on_timeout, gst_object_ref (self),
-      gst_object_unref);
+  g_source_set_callback (source, func, gst_object_ref (self), gst_object_unref);
   g_mutex_lock (&self->lock);
-  self->timeout_source = source;
+  if (self->state == state && !self->closing && !self->timer) {
+    self->timer = g_source_ref (source);
+    g_source_attach (source, self->context);
+    armed = TRUE;
+  }
   g_mutex_unlock (&self->lock);
-  g_source_attach (source, self->context);
+  if (!armed)
+    g_source_destroy (source);
+  g_source_unref (source);
+}
+
+/* Milliseconds, wrapping every 49 days: differences stay right. */
+static guint32
+clock_ms (void)
+{
+  return (guint32) (g_get_monotonic_time () / 1000);
+}
+
+static gboolean
+on_liveness_check (gpointer user_data)
+{
+  GstPeerJSConnection *self = user_data;
+  guint32 silent = clock_ms () - (guint32) g_atomic_int_get (&self->last_rx);
+
+  if (silent < self->liveness_timeout)
+    return G_SOURCE_CONTINUE;
+  GST_WARNING_OBJECT (self, "nothing from the remote for %u ms", silent);
+  set_state (self, GST_PEERJS_CONNECTION_STATE_FAILED, "remote-lost");
+  return G_SOURCE_REMOVE;
+}
+
+static GstPadProbeReturn
+rx_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GstPeerJSConnection *self = user_data;
+
+  g_atomic_int_set (&self->last_rx, (gint) clock_ms ());
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+watch_nicesrc (const GValue * value, gpointer user_data)
+{
+  GstPeerJSConnection *self = user_data;
+  GstElement *element = g_value_get_object (value);
+  GstElementFactory *factory = gst_element_get_factory (element);
+  Probe *probe;
+
+  if (!factory || g_strcmp0 (GST_OBJECT_NAME (factory), "nicesrc") != 0)
+    return;
+  probe = g_new0 (Probe, 1);
+  probe->pad = gst_element_get_static_pad (element, "src");
+  if (!probe->pad) {
+    g_free (probe);
+    return;
+  }
+  probe->id = gst_pad_add_probe (probe->pad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_BUFFER_LIST, rx_probe, self, NULL);
+  g_mutex_lock (&self->lock);
+  g_ptr_array_add (self->rx_probes, probe);
+  g_mutex_unlock (&self->lock);
+}
+
+/* What arrives from the remote passes webrtcbin's nicesrc (STUN stays
+ * inside libnice): its time tells whether the remote is still there. */
+static void
+watch_liveness (GstPeerJSConnection * self)
+{
+  GstIterator *it;
+
+  if (!self->liveness_timeout)
+    return;
+  g_atomic_int_set (&self->last_rx, (gint) clock_ms ());
+  it = gst_bin_iterate_recurse (GST_BIN (self->webrtc));
+  while (gst_iterator_foreach (it, watch_nicesrc, self) == GST_ITERATOR_RESYNC)
+    gst_iterator_resync (it);
+  gst_iterator_free (it);
+  arm_timer (self, GST_PEERJS_CONNECTION_STATE_CONNECTED, LIVENESS_CHECK_MS,
+      on_liveness_check);
+}
+
+static void
+remove_rx_probes (GstPeerJSConnection * self)
+{
+  GPtrArray *probes;
+  guint i;
+
+  g_mutex_lock (&self->lock);
+  probes = self->rx_probes;
+  self->rx_probes = g_ptr_array_new ();
+  g_mutex_unlock (&self->lock);
+
+  for (i = 0; i < probes->len; i++) {
+    Probe *probe = g_ptr_array_index (probes, i);
+
+    gst_pad_remove_probe (probe->pad, probe->id);
+    gst_object_unref (probe->pad);
+    g_free (probe);
+  }
+  g_ptr_array_unref (probes);
 }
 
 static void
@@ -736,6 +854,7 @@ on_connected (GstPeerJSConnection * self)
 {
   if (!set_state (self, GST_PEERJS_CONNECTION_STATE_CONNECTED, "connected"))
     return;
+  watch_liveness (self);
   /* the remote decodes nothing before a keyframe; the last one may be
    * seconds old */
   if (self->fanout && self->send)
@@ -1641,7 +1760,9 @@ gst_peerjs_connection_start (GstPeerJSConnection * self, GError ** error)
 
   set_state (self, GST_PEERJS_CONNECTION_STATE_CONNECTING,
       self->outgoing ? "calling" : "answering");
-  arm_timeout (self);
+  if (self->timeout_ms)
+    arm_timer (self, GST_PEERJS_CONNECTION_STATE_CONNECTING, self->timeout_ms,
+        on_timeout);
 
   GST_INFO_OBJECT (self, "%s '%s' (%s)", self->outgoing ? "calling" :
       "answering", self->remote_id, self->connection_id);
@@ -1766,6 +1887,7 @@ disconnect_signals (GstPeerJSConnection * self)
 {
   guint i;
 
+  remove_rx_probes (self);
   if (self->webrtc)
     g_signal_handlers_disconnect_by_data (self->webrtc, self);
   if (self->aux)
@@ -1781,7 +1903,7 @@ disconnect_signals (GstPeerJSConnection * self)
 void
 gst_peerjs_connection_close (GstPeerJSConnection * self)
 {
-  GSource *timeout;
+  GSource *timer;
   gboolean closing;
 
   g_return_if_fail (GST_IS_PEERJS_CONNECTION (self));
@@ -1789,13 +1911,13 @@ gst_peerjs_connection_close (GstPeerJSConnection * self)
   g_mutex_lock (&self->lock);
   closing = self->closing;
   self->closing = TRUE;
-  timeout = self->timeout_source;
-  self->timeout_source = NULL;
+  timer = self->timer;
+  self->timer = NULL;
   g_mutex_unlock (&self->lock);
   if (closing)
     return;
 
-  destroy_source (timeout);
+  destroy_source (timer);
   GST_INFO_OBJECT (self, "closing");
   close_aux_channel (self);
   set_state (self, GST_PEERJS_CONNECTION_STATE_DISCONNECTED, "closed");
@@ -1958,7 +2080,8 @@ gst_peerjs_connection_finalize (GObject * object)
   if (self->started && !self->closing)
     GST_WARNING_OBJECT (self, "finalized without close()");
   disconnect_signals (self);
-  destroy_source (self->timeout_source);
+  destroy_source (self->timer);
+  g_ptr_array_unref (self->rx_probes);
   gst_clear_object (&self->webrtc);
   g_clear_object (&self->aux);
   g_ptr_array_unref (self->send_branches);
@@ -1999,6 +2122,40 @@ gst_peerjs_connection_init (GstPeerJSConnection * self)
       gst_peerjs_message_free);
   self->pending_remote =
       g_ptr_array_new_with_free_func ((GDestroyNotify) remote_candidate_free);
+  self->rx_probes = g_ptr_array_new ();
+  self->liveness_timeout = DEFAULT_LIVENESS_TIMEOUT;
+}
+
+static void
+gst_peerjs_connection_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstPeerJSConnection *self = GST_PEERJS_CONNECTION (object);
+
+  switch (prop_id) {
+    case PROP_LIVENESS_TIMEOUT:
+      self->liveness_timeout = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_peerjs_connection_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstPeerJSConnection *self = GST_PEERJS_CONNECTION (object);
+
+  switch (prop_id) {
+    case PROP_LIVENESS_TIMEOUT:
+      g_value_set_uint (value, self->liveness_timeout);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
 }
 
 static void
@@ -2007,6 +2164,23 @@ gst_peerjs_connection_class_init (GstPeerJSConnectionClass * klass)
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
 
   gobject_class->finalize = gst_peerjs_connection_finalize;
+  gobject_class->set_property = gst_peerjs_connection_set_property;
+  gobject_class->get_property = gst_peerjs_connection_get_property;
+
+  /**
+   * GstPeerJSConnection:liveness-timeout:
+   *
+   * Milliseconds without any packet from the remote after which a
+   * connected connection fails with reason "remote-lost" (a remote that
+   * vanished without hanging up: ICE here does not notice). 0: never.
+   * Set before gst_peerjs_connection_start().
+   */
+  g_object_class_install_property (gobject_class, PROP_LIVENESS_TIMEOUT,
+      g_param_spec_uint ("liveness-timeout", "Liveness timeout",
+          "Milliseconds of silence from the remote after which the "
+          "connection fails (0 = never)", 0, G_MAXUINT,
+          DEFAULT_LIVENESS_TIMEOUT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 
   /**
    * GstPeerJSConnection::send-message:
@@ -2025,7 +2199,8 @@ gst_peerjs_connection_class_init (GstPeerJSConnectionClass * klass)
    * GstPeerJSConnection::state-changed:
    * @state: the new state
    * @reason: why: "calling", "answering", "connected", "timeout",
-   *   "ice-failed", "negotiation-failed", "remote-hangup", "closed"
+   *   "ice-failed", "negotiation-failed", "remote-hangup", "remote-lost",
+   *   "closed"
    *
    * Emitted from the configured GMainContext, in order.
    */

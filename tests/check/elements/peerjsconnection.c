@@ -442,6 +442,7 @@ struct _Member
   Member *peer;
   gboolean link_pads;           /* link "pad-added" pads to counting sinks */
   gboolean deaf;                /* drop what is sent to this member */
+  guint liveness_timeout;       /* ms, for its connections; 0: default */
 
   GMutex lock;
   GstPeerJSConnection *conn;
@@ -532,6 +533,8 @@ deliver (gpointer data)
   if (d->msg->type == GST_PEERJS_MESSAGE_OFFER) {
     conn = gst_peerjs_connection_new_answer (&m->config, d->msg);
     fail_unless (conn != NULL);
+    if (m->liveness_timeout)
+      g_object_set (conn, "liveness-timeout", m->liveness_timeout, NULL);
     fail_unless_equals_string (gst_peerjs_connection_get_remote_id (conn),
         d->msg->src);
     fail_if (gst_peerjs_connection_is_outgoing (conn));
@@ -981,6 +984,33 @@ GST_START_TEST (test_receive_only_call)
 
 GST_END_TEST;
 
+/* A's machine vanishes without hanging up (its whole bin stops): B gives
+ * up on the silent connection. */
+GST_START_TEST (test_remote_vanishes)
+{
+  gint64 start;
+
+  call_setup (GST_PEERJS_VIDEO_CODEC_VP8);
+  b->liveness_timeout = 2000;
+  connect_both_ways ();
+
+  start = g_get_monotonic_time ();
+  gst_element_set_locked_state (GST_ELEMENT (a->bin), TRUE);
+  gst_element_set_state (GST_ELEMENT (a->bin), GST_STATE_NULL);
+  fail_unless (wait_state (b, GST_PEERJS_CONNECTION_STATE_FAILED, 6000),
+      "b did not notice");
+  check_reason (b, "remote-lost");
+  g_print ("vanished remote noticed after %d ms (liveness-timeout 2000)\n",
+      (gint) ((g_get_monotonic_time () - start) / 1000));
+
+  gst_peerjs_connection_close (b->conn);
+  gst_peerjs_connection_close (a->conn);
+  fail_unless (is_playing (pipeline));
+  call_teardown ();
+}
+
+GST_END_TEST;
+
 /* Nobody answers: FAILED after the timeout. */
 GST_START_TEST (test_timeout)
 {
@@ -1202,6 +1232,7 @@ peerjsconnection_suite (void)
   tcase_add_test (tc_conn, test_unlinked_pads);
   tcase_add_test (tc_conn, test_send_only_to_receive_only);
   tcase_add_test (tc_conn, test_receive_only_call);
+  tcase_add_test (tc_conn, test_remote_vanishes);
   tcase_add_test (tc_conn, test_timeout);
   tcase_add_test (tc_conn, test_answer_browser_offer_vp8);
   tcase_add_test (tc_conn, test_answer_browser_offer_h264);
