@@ -317,6 +317,11 @@ export class GstLaunch extends GstProcess {
       return;
     }
     if (/: last-message = |^Got message #\d+ from \S+ "[^"]*" \(property-notify\)/.test(line)) return;
+    // -v and -m print every caps and state change of every element: keep the
+    // diagnostics to what matters (ICE/connection states, errors, our messages)
+    if (/^\/GstPipeline:/.test(line) && !/(ice-connection-state|connection-state|ice-gathering-state) = /.test(line)) return;
+    if (/^$|^[A-Za-z0-9+/=]{40,}$|CERTIFICATE-----/.test(line)) return;   // continuation of a certificate property
+    if (/^Got message #\d+ from \S+ "[^"]*" \((state-changed|stream-status|latency|qos|tag|stream-start|new-clock|async-done)\)/.test(line)) return;
     this._note(`${stream}: ${line}`);
     const m = LAUNCH_MSG_RE.exec(line);
     if (m && m[2].startsWith('peerjs')) {
