@@ -521,9 +521,12 @@ description_sent (GstPeerJSConnection * self)
   g_mutex_lock (&self->lock);
   self->description_sent = TRUE;
   held = self->pending_local;
-  self->pending_local = g_ptr_array_new ();
+  self->pending_local = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_peerjs_message_free);
   g_mutex_unlock (&self->lock);
 
+  /* emit_message() frees them */
+  g_ptr_array_set_free_func (held, NULL);
   for (i = 0; i < held->len; i++)
     emit_message (self, g_ptr_array_index (held, i));
   g_ptr_array_unref (held);
@@ -1669,6 +1672,16 @@ add_local_addresses (GstPeerJSConnection * self)
   gst_object_unref (ice);
 }
 
+/* webrtcbin takes stun://host:port; browsers' iceServers say stun:host. */
+static gchar *
+stun_uri (const gchar * server)
+{
+  if (g_str_has_prefix (server, "stun:") && !g_str_has_prefix (server,
+          "stun://"))
+    return g_strconcat ("stun://", server + 5, NULL);
+  return g_strdup (server);
+}
+
 static void
 configure_webrtcbin (GstPeerJSConnection * self)
 {
@@ -1677,9 +1690,15 @@ configure_webrtcbin (GstPeerJSConnection * self)
   /* Chromium fails against the default policy, both ways */
   gst_util_set_object_arg (G_OBJECT (self->webrtc), "bundle-policy",
       "max-bundle");
-  g_object_set (self->webrtc, "latency", self->latency_ms, NULL);
-  if (self->stun_server)
-    g_object_set (self->webrtc, "stun-server", self->stun_server, NULL);
+  /* 0: webrtcbin's default */
+  if (self->latency_ms)
+    g_object_set (self->webrtc, "latency", self->latency_ms, NULL);
+  if (self->stun_server && *self->stun_server) {
+    gchar *uri = stun_uri (self->stun_server);
+
+    g_object_set (self->webrtc, "stun-server", uri, NULL);
+    g_free (uri);
+  }
   for (i = 0; self->turn_servers && self->turn_servers[i]; i++) {
     gboolean ok = FALSE;
 
