@@ -8,7 +8,7 @@
 //   1. all 6 pairs carry video and audio both ways: per remote, frames
 //      rendered and audio RMS at the browsers, buffers (and loud audio) per
 //      pad at the rooms; nobody called against the rule (no glare)
-//   2. gst2 is SIGKILLed: within 15 s the browsers see their call with gst2
+//   2. gst2 is SIGKILLed: within 20 s the browsers see their call with gst2
 //      close or its ICE leave `connected`, gst1 reports gst2 gone (a
 //      connection-state change or peer-left); the other pairs keep flowing
 //
@@ -28,6 +28,10 @@ setTimeout(() => {
 }, FILE_TIMEOUT_MS).unref();
 
 const IDS = ['alice', 'bob', 'gst1', 'gst2'];
+// A SIGKILLed member sends nothing: Chromium's ICE goes `disconnected` after
+// ~7.5 s, the room fails a call whose remote went silent after its liveness
+// timeout (15 s by default, checked every second).
+const NOTICE_MS = 20000;
 const others = (id) => IDS.filter((x) => x !== id);
 
 let server, h;
@@ -161,7 +165,7 @@ test('4-member mesh: all 6 pairs carry video and audio both ways', { timeout: 60
   assertAdvancing(f1, f2, Object.keys(f2), 'mesh');
 }));
 
-test('gst2 is SIGKILLed: the others notice within 15 s and keep flowing', { timeout: 60000 }, g(async () => {
+test('gst2 is SIGKILLed: the others notice within 20 s and keep flowing', { timeout: 60000 }, g(async () => {
   assert.ok(rooms.gst2 && tJoin, 'needs the mesh of the previous test');
   const since1 = rooms.gst1.seq;
   const tKill = Date.now();
@@ -170,13 +174,13 @@ test('gst2 is SIGKILLed: the others notice within 15 s and keep flowing', { time
 
   // browsers: their call with gst2 closes, or ICE leaves connected;
   // gst1: any state change of gst2's connection, peer-left, or its pads go.
-  // Everything is collected first (up to 15 s), printed, then asserted.
+  // Everything is collected first (up to NOTICE_MS), printed, then asserted.
   const noticed = {};
   const gone = (s) => s.closedAt || ['disconnected', 'failed', 'closed'].includes(s.iceConnectionState);
   const roomGone = (e) => (e.ev === 'msg' && e.fields?.['peer-id'] === 'gst2' &&
     (e.name === 'peerjs-peer-left' || (e.name === 'peerjs-connection-state' && e.fields.state !== 'connected'))) ||
     (e.ev === 'pad-removed' && e.pad === 'video_gst2');
-  const deadline = tKill + 15000;
+  const deadline = tKill + NOTICE_MS;
   while (Object.keys(noticed).length < 3 && Date.now() < deadline) {
     for (const id of ['alice', 'bob']) {
       if (noticed[id]) continue;
@@ -188,7 +192,7 @@ test('gst2 is SIGKILLed: the others notice within 15 s and keep flowing', { time
     await sleep(200);
   }
   console.log(`# gst2 SIGKILLed [${KIND}]: ` + ['alice', 'bob', 'gst1'].map((id) =>
-    `${id} ${noticed[id] ? `${noticed[id].how} after ${ms(noticed[id].t - tKill)}` : 'did not notice in 15 s'}`).join(', '));
+    `${id} ${noticed[id] ? `${noticed[id].how} after ${ms(noticed[id].t - tKill)}` : `did not notice in ${NOTICE_MS / 1000} s`}`).join(', '));
   // the rest of the mesh keeps flowing
   const alive = ['alice<-bob', 'alice<-gst1', 'bob<-alice', 'bob<-gst1', 'gst1<-alice', 'gst1<-bob'];
   const f1 = await flows();
@@ -196,9 +200,9 @@ test('gst2 is SIGKILLed: the others notice within 15 s and keep flowing', { time
   const f2 = await flows();
   assertAdvancing(f1, f2, alive, 'after gst2 died');
   for (const id of ['alice', 'bob'])
-    assert.ok(noticed[id], `${id} noticed gst2's death within 15 s (call close or ICE not connected): ` +
+    assert.ok(noticed[id], `${id} noticed gst2's death within ${NOTICE_MS / 1000} s (call close or ICE not connected): ` +
       JSON.stringify((await pages[id].roomState(id)).remotes.gst2, (k, v) => (k === 'inbound' ? undefined : v)));
-  assert.ok(noticed.gst1, 'gst1 noticed gst2\'s death within 15 s (peerjs-connection-state of gst2 other than ' +
+  assert.ok(noticed.gst1, `gst1 noticed gst2's death within ${NOTICE_MS / 1000} s (peerjs-connection-state of gst2 other than ` +
     'connected, peerjs-peer-left gst2, or video_gst2 removed); gst1 posted since the kill: ' +
     JSON.stringify(rooms.gst1.eventsOf(null, since1).filter((e) => e.ev !== 'stats')));
   // a later peer-left / failed, for the record
