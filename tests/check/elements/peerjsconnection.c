@@ -147,6 +147,28 @@ has_buffers (gpointer data)
   return done;
 }
 
+typedef struct
+{
+  Counter *counter;
+  guint keyframes;
+} KeyframeWait;
+
+static gboolean
+has_keyframes (gpointer data)
+{
+  KeyframeWait *w = data;
+
+  return counter_keyframes (w->counter) >= w->keyframes;
+}
+
+static gboolean
+wait_for_keyframes (Counter * c, guint keyframes, guint timeout_ms)
+{
+  KeyframeWait w = { c, keyframes };
+
+  return wait_for (has_keyframes, &w, timeout_ms);
+}
+
 static gboolean
 wait_buffers (Counter * c, guint n_buffers, gint width, guint timeout_ms)
 {
@@ -450,6 +472,7 @@ struct _Member
   gchar *reason;
   guint pads[2];
   gchar *answer_sdp;            /* the last ANSWER it sent */
+  GstPad *video_pad;            /* the last remote video pad */
   gint64 offer_time;
 
   Counter video, audio;
@@ -499,6 +522,7 @@ member_free (Member * m)
     gst_object_unref (m->conn);
   }
   gst_object_unref (m->fanout);
+  gst_clear_object (&m->video_pad);
   g_free (m->reason);
   g_free (m->answer_sdp);
   counter_clear (&m->video);
@@ -637,6 +661,8 @@ on_pad_added (GstPeerJSConnection * conn, GstPad * pad,
   gst_clear_caps (&caps);
   g_mutex_lock (&m->lock);
   m->pads[kind]++;
+  if (kind == GST_PEERJS_TRACK_VIDEO)
+    gst_object_replace ((GstObject **) & m->video_pad, GST_OBJECT (pad));
   g_mutex_unlock (&m->lock);
   if (m->link_pads)
     counting_sink (m->bin, pad, kind == GST_PEERJS_TRACK_VIDEO ? &m->video :
@@ -893,6 +919,43 @@ GST_START_TEST (test_caps_change)
 
   hang_up ();
   call_teardown ();
+}
+
+GST_END_TEST;
+
+/* A keyframe request from B's decoding side (what a browser's PLI is)
+ * crosses the network and makes A's shared encoder send a keyframe. */
+GST_START_TEST (test_keyframe_request_from_remote)
+{
+  GstPad *tap, *pad;
+  Counter encoded;
+  guint before;
+
+  counter_init (&encoded);
+  call_setup (GST_PEERJS_VIDEO_CODEC_VP8);
+  /* what A's encoder makes, seen from a branch of its own */
+  tap = gst_peerjs_fanout_request_branch (a->fanout, GST_PEERJS_TRACK_VIDEO);
+  counting_sink (a->bin, tap, &encoded);
+  connect_both_ways ();
+
+  /* the keyframe of the connection is over (rate limit) */
+  g_usleep (600 * 1000);
+  before = counter_keyframes (&encoded);
+  g_mutex_lock (&b->lock);
+  pad = gst_object_ref (b->video_pad);
+  g_mutex_unlock (&b->lock);
+  fail_unless (gst_pad_send_event (pad,
+          gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
+              TRUE, 0)));
+  gst_object_unref (pad);
+  fail_unless (wait_for_keyframes (&encoded, before + 1, 2000),
+      "no keyframe: %u before, %u now", before, counter_keyframes (&encoded));
+
+  hang_up ();
+  set_state_and_wait (pipeline, GST_STATE_NULL);
+  gst_peerjs_fanout_release_branch (a->fanout, tap);
+  call_teardown ();
+  counter_clear (&encoded);
 }
 
 GST_END_TEST;
@@ -1229,6 +1292,7 @@ peerjsconnection_suite (void)
   tcase_add_test (tc_conn, test_call_vp8);
   tcase_add_test (tc_conn, test_call_h264);
   tcase_add_test (tc_conn, test_caps_change);
+  tcase_add_test (tc_conn, test_keyframe_request_from_remote);
   tcase_add_test (tc_conn, test_unlinked_pads);
   tcase_add_test (tc_conn, test_send_only_to_receive_only);
   tcase_add_test (tc_conn, test_receive_only_call);
