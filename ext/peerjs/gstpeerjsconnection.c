@@ -1151,7 +1151,7 @@ on_decoded_pad (GstElement * decodebin, GstPad * pad,
     GstPad *tee_sink = gst_element_get_static_pad (tee, "sink");
 
     gst_pad_add_probe (tee_sink, GST_PAD_PROBE_TYPE_BUFFER,
-        first_frame_probe, self, NULL);
+        first_frame_probe, gst_object_ref (self), gst_object_unref);
     gst_object_unref (tee_sink);
   }
 
@@ -1917,6 +1917,12 @@ disconnect_signals (GstPeerJSConnection * self)
     if (b->queue)
       g_signal_handlers_disconnect_by_data (b->queue, self);
   }
+  /* the decodebins (only left when finalized without close()) */
+  g_mutex_lock (&self->lock);
+  for (i = 0; i < self->recv_elements->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index
+        (self->recv_elements, i), self);
+  g_mutex_unlock (&self->lock);
 }
 
 void
@@ -2042,6 +2048,28 @@ gst_peerjs_connection_is_outgoing (GstPeerJSConnection * self)
 {
   g_return_val_if_fail (GST_IS_PEERJS_CONNECTION (self), FALSE);
   return self->outgoing;
+}
+
+/* Whether @object is one of this connection's elements or inside one
+ * (webrtcbin's own children): its elements' names carry our serial. */
+gboolean
+gst_peerjs_connection_owns (GstPeerJSConnection * self, GstObject * object)
+{
+  gchar *prefix = element_name (self, "");
+  gboolean owns = FALSE;
+  GstObject *o;
+
+  for (o = object ? gst_object_ref (object) : NULL; o && !owns;) {
+    GstObject *parent = gst_object_get_parent (o);
+
+    owns = GST_IS_ELEMENT (o) && g_str_has_prefix (GST_OBJECT_NAME (o), prefix);
+    gst_object_unref (o);
+    o = parent;
+  }
+  if (o)
+    gst_object_unref (o);
+  g_free (prefix);
+  return owns;
 }
 
 GstPeerJSConnectionState

@@ -70,6 +70,7 @@ typedef struct
   GstElement *encoder;
   GstElement *tee;
   GstPad *tee_sink;
+  gulong probe_id;              /* keyframe rate limit, video */
   guint n_branches;
 
   /* keyframe rate limit, under the fanout lock */
@@ -523,8 +524,9 @@ gst_peerjs_fanout_add_input (GstPeerJSFanout * self, GstPeerJSTrackKind kind)
     return NULL;
   }
   if (kind == GST_PEERJS_TRACK_VIDEO)
-    gst_pad_add_probe (track->tee_sink, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
-        tee_upstream_event_probe, self, NULL);
+    track->probe_id = gst_pad_add_probe (track->tee_sink,
+        GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, tee_upstream_event_probe, self,
+        NULL);
 
   g_mutex_lock (&self->lock);
   self->tracks[kind] = track;
@@ -724,12 +726,15 @@ gst_peerjs_fanout_finalize (GObject * object)
   GstPeerJSFanout *self = GST_PEERJS_FANOUT (object);
   guint i;
 
-  /* the chains belong to the bin; only our bookkeeping goes */
+  /* the chains belong to the bin; only our bookkeeping goes, and the
+   * probe that points to us */
   for (i = 0; i < G_N_ELEMENTS (self->tracks); i++) {
     Track *track = self->tracks[i];
 
     if (!track)
       continue;
+    if (track->probe_id)
+      gst_pad_remove_probe (track->tee_sink, track->probe_id);
     if (track->pending_keyframe) {
       gst_clock_id_unschedule (track->pending_keyframe);
       gst_clock_id_unref (track->pending_keyframe);
