@@ -96,6 +96,9 @@ const gchar *gst_peerjs_connection_get_id (GstPeerJSConnection * conn);
 const gchar *gst_peerjs_connection_get_remote_id (GstPeerJSConnection *
     conn);
 gboolean gst_peerjs_connection_is_outgoing (GstPeerJSConnection * conn);
+/* Whether @object is (inside) one of this connection's elements. */
+gboolean gst_peerjs_connection_owns (GstPeerJSConnection * conn,
+    GstObject * object);
 GstPeerJSConnectionState gst_peerjs_connection_get_state (GstPeerJSConnection
     * conn);
 
