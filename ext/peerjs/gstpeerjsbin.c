@@ -550,6 +550,31 @@ remove_peer (GstPeerJSBin * self, const gchar * peer_id)
   update_peers (self, (gchar **) g_ptr_array_free (kept, FALSE));
 }
 
+static void
+gst_peerjs_bin_handle_message (GstBin * bin, GstMessage * msg)
+{
+  GstPeerJSBinPrivate *priv =
+      gst_peerjs_bin_get_instance_private (GST_PEERJS_BIN (bin));
+  GstPeerJSMesh *mesh = NULL;
+  gboolean handled = FALSE;
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+    GST_OBJECT_LOCK (bin);
+    mesh = priv->mesh ? gst_object_ref (priv->mesh) : NULL;
+    GST_OBJECT_UNLOCK (bin);
+  }
+  if (mesh) {
+    /* one member's call failing must not stop the room */
+    handled = gst_peerjs_mesh_handle_error (mesh, msg);
+    gst_object_unref (mesh);
+  }
+
+  if (handled)
+    gst_message_unref (msg);
+  else
+    GST_BIN_CLASS (parent_class)->handle_message (bin, msg);
+}
+
 static GstStateChangeReturn
 gst_peerjs_bin_change_state (GstElement * element, GstStateChange transition)
 {
@@ -838,6 +863,8 @@ gst_peerjs_bin_class_init (GstPeerJSBinClass * klass)
   element_class->request_new_pad =
       GST_DEBUG_FUNCPTR (gst_peerjs_bin_request_new_pad);
   element_class->release_pad = GST_DEBUG_FUNCPTR (gst_peerjs_bin_release_pad);
+  GST_BIN_CLASS (klass)->handle_message =
+      GST_DEBUG_FUNCPTR (gst_peerjs_bin_handle_message);
   klass->add_peer = add_peer;
   klass->remove_peer = remove_peer;
 

@@ -729,6 +729,54 @@ gst_peerjs_mesh_set_peers (GstPeerJSMesh * mesh, const gchar * const *peers)
       u, (GDestroyNotify) peers_update_free);
 }
 
+/* An error from inside one of our connections (webrtcbin's SCTP elements
+ * fail when the remote's association goes away, e.g. a browser's
+ * call.close()): that connection ends, the pipeline goes on. Returns
+ * whether @msg was such an error. Any thread. */
+gboolean
+gst_peerjs_mesh_handle_error (GstPeerJSMesh * mesh, GstMessage * msg)
+{
+  GstPeerJSMesh *self = mesh;
+  GstPeerJSConnection *owner = NULL;
+  GHashTableIter iter;
+  gpointer value;
+  GError *error = NULL;
+  gchar *debug = NULL;
+  gboolean sctp;
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_iter_init (&iter, self->members);
+  while (!owner && g_hash_table_iter_next (&iter, NULL, &value)) {
+    Member *m = value;
+
+    if (m->media && gst_peerjs_connection_owns (m->media,
+            GST_MESSAGE_SRC (msg)))
+      owner = gst_object_ref (m->media);
+  }
+  g_mutex_unlock (&self->lock);
+  if (!owner)
+    return FALSE;
+
+  gst_message_parse_error (msg, &error, &debug);
+  sctp = g_str_has_prefix (G_OBJECT_TYPE_NAME (GST_MESSAGE_SRC (msg)),
+      "GstSctp");
+  GST_INFO_OBJECT (self, "error in the call with '%s' (%s): %s",
+      gst_peerjs_connection_get_remote_id (owner),
+      GST_MESSAGE_SRC_NAME (msg), debug ? debug : error->message);
+  if (!sctp)
+    post_error (self, "webrtc", gst_peerjs_connection_get_remote_id (owner),
+        error->message);
+  /* the data channel association dies when the remote closes its peer
+   * connection: that is how a hang-up looks from here */
+  on_state_changed (owner, sctp ? GST_PEERJS_CONNECTION_STATE_DISCONNECTED :
+      GST_PEERJS_CONNECTION_STATE_FAILED,
+      sctp ? "remote-hangup" : "webrtc-error", self);
+  g_clear_error (&error);
+  g_free (debug);
+  gst_object_unref (owner);
+  return TRUE;
+}
+
 /* Tells every member we are connected to that we leave, through the
  * server: a webrtcbin closing its data channel is not always seen by the
  * other side, a LEAVE always is (peerjs 1.5.5 closes its calls with us on

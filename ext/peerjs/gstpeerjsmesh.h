@@ -52,6 +52,11 @@ GstPeerJSMesh *gst_peerjs_mesh_new (const GstPeerJSMeshConfig * config);
 void gst_peerjs_mesh_set_peers (GstPeerJSMesh * mesh,
     const gchar * const *peers);
 
+/* Takes an ERROR message from inside one of the connections: that call
+ * ends instead of the pipeline. TRUE if it was one. */
+gboolean gst_peerjs_mesh_handle_error (GstPeerJSMesh * mesh,
+    GstMessage * msg);
+
 /* Sends a LEAVE to every member we have a call with (any thread). */
 void gst_peerjs_mesh_say_goodbye (GstPeerJSMesh * mesh);
 
