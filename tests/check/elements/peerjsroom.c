@@ -464,6 +464,95 @@ GST_START_TEST (test_camera_switch)
 
 GST_END_TEST;
 
+static gboolean
+pad_exists (Member * m, const gchar * name)
+{
+  GstPad *pad = gst_element_get_static_pad (m->room, name);
+
+  if (pad)
+    gst_object_unref (pad);
+  return pad != NULL;
+}
+
+static gboolean
+alice_has_no_bob_pads (gpointer data)
+{
+  return !pad_exists (data, "video_bob") && !pad_exists (data, "audio_bob");
+}
+
+/* the member list changes while PLAYING: remove-peer hangs up, add-peer
+ * (and the peers property) call again */
+GST_START_TEST (test_membership_changes)
+{
+  Member *m[2];
+  Mesh mesh = { m, 2 };
+  gchar *peers;
+
+  m[0] = member_new ("alice", "", NULL);
+  m[1] = member_new ("bob", "alice", NULL);
+  member_play (m[0]);
+  member_play (m[1]);
+
+  /* bob is not a member for alice yet, and alice (the lower ID) is the
+   * one to call: nothing flows */
+  g_usleep (G_USEC_PER_SEC);
+  fail_unless_equals_int (count_of (m[1], "video_alice"), 0);
+
+  g_signal_emit_by_name (m[0]->room, "add-peer", "bob");
+  g_object_get (m[0]->room, "peers", &peers, NULL);
+  fail_unless_equals_string (peers, "bob");
+  g_free (peers);
+  fail_unless (wait_until (all_pairs_flow, &mesh, FLOW_TIMEOUT_MS));
+
+  g_signal_emit_by_name (m[0]->room, "remove-peer", "bob");
+  fail_unless (wait_until (alice_has_no_bob_pads, m[0], 10000));
+  fail_unless (has_message (m[0], "peerjs-peer-left", "peer-id", "bob"));
+
+  reset_counts (m[0]);
+  reset_counts (m[1]);
+  g_object_set (m[0]->room, "peers", " bob ", NULL);
+  fail_unless (wait_until (all_pairs_flow, &mesh, FLOW_TIMEOUT_MS));
+
+  member_free (m[0]);
+  member_free (m[1]);
+}
+
+GST_END_TEST;
+
+static gboolean
+room_full (gpointer data)
+{
+  return has_message (data, "peerjs-error", "type", "rejected-call");
+}
+
+/* max-peers=2 (alice and one other): the second caller is turned away */
+GST_START_TEST (test_max_peers)
+{
+  Member *alice = member_new ("alice", "bob,carol",
+      "max-peers=2 call-policy=answer-only");
+  Member *bob = member_new ("bob", "alice", "call-policy=call-all");
+  Member *carol = member_new ("carol", "alice", "call-policy=call-all "
+      "connection-timeout=3000");
+  Member *pair[2] = { alice, bob };
+  Mesh mesh = { pair, 2 };
+
+  member_play (alice);
+  member_play (bob);
+  fail_unless (wait_until (all_pairs_flow, &mesh, FLOW_TIMEOUT_MS));
+  member_play (carol);
+  fail_unless (wait_until (room_full, alice, 10000));
+  fail_if (pad_exists (alice, "video_carol"));
+  /* bob keeps flowing */
+  reset_counts (alice);
+  fail_unless (wait_until (all_pairs_flow, &mesh, 5000));
+
+  member_free (carol);
+  member_free (bob);
+  member_free (alice);
+}
+
+GST_END_TEST;
+
 static Suite *
 peerjsroom_suite (void)
 {
@@ -478,6 +567,8 @@ peerjsroom_suite (void)
   tcase_add_test (tc, test_leave_and_rejoin);
   tcase_add_test (tc, test_stranger_rejected);
   tcase_add_test (tc, test_camera_switch);
+  tcase_add_test (tc, test_membership_changes);
+  tcase_add_test (tc, test_max_peers);
   return s;
 }
 
