@@ -108,8 +108,20 @@ on_element_message (GstBus * bus, GstMessage * msg, Member * m)
   g_mutex_unlock (&m->lock);
 }
 
+static Member *member_new_with_video (const gchar * id, const gchar * peers,
+    const gchar * extra, const gchar * video);
+
 static Member *
 member_new (const gchar * id, const gchar * peers, const gchar * extra)
+{
+  return member_new_with_video (id, peers, extra, NULL);
+}
+
+/* @video: a description ending in `room.video_sink`, NULL for the default
+ * 320x240 test pattern behind a capsfilter named vcaps */
+static Member *
+member_new_with_video (const gchar * id, const gchar * peers,
+    const gchar * extra, const gchar * video)
 {
   Member *m = g_new0 (Member, 1);
   gchar *desc;
@@ -123,15 +135,17 @@ member_new (const gchar * id, const gchar * peers, const gchar * extra)
       gst_structure_free);
 
   desc = g_strdup_printf ("peerjsroom name=room server=%s peer-id=\"%s\" "
-      "peers=\"%s\" %s "
-      "videotestsrc is-live=true pattern=ball ! capsfilter name=vcaps "
-      "caps=video/x-raw,width=320,height=240,framerate=30/1 ! room.video_sink "
+      "peers=\"%s\" %s %s "
       "audiotestsrc is-live=true wave=sine freq=440 ! room.audio_sink",
-      server_uri, id, peers, extra ? extra : "");
+      server_uri, id, peers, extra ? extra : "", video ? video :
+      "videotestsrc is-live=true pattern=ball ! capsfilter name=vcaps "
+      "caps=video/x-raw,width=320,height=240,framerate=30/1 ! "
+      "room.video_sink");
   m->pipeline = gst_parse_launch (desc, NULL);
   fail_unless (m->pipeline != NULL, "could not build %s", desc);
   g_free (desc);
   m->room = gst_bin_get_by_name (GST_BIN (m->pipeline), "room");
+  /* NULL with a custom video description */
   m->video_caps = gst_bin_get_by_name (GST_BIN (m->pipeline), "vcaps");
   g_signal_connect (m->room, "pad-added", G_CALLBACK (on_pad_added), m);
 
@@ -161,7 +175,8 @@ member_free (Member * m)
   g_signal_handlers_disconnect_by_data (bus, m);
   gst_object_unref (bus);
   gst_object_unref (m->room);
-  gst_object_unref (m->video_caps);
+  if (m->video_caps)
+    gst_object_unref (m->video_caps);
   gst_object_unref (m->pipeline);
   g_hash_table_unref (m->counts);
   g_hash_table_unref (m->widths);
@@ -553,6 +568,47 @@ GST_START_TEST (test_max_peers)
 
 GST_END_TEST;
 
+/* the recipe in docs/recipes.md: two cameras behind an input-selector,
+ * switched mid-call from 320x240 to 640x360 */
+GST_START_TEST (test_input_selector_switch)
+{
+  Member *m[2];
+  Mesh mesh = { m, 2 };
+  WidthCheck check = { NULL, "video_alice", 320 };
+  GstElement *selector;
+  GstPad *second;
+
+  m[0] = member_new_with_video ("alice", "bob", NULL,
+      "input-selector name=cams ! room.video_sink "
+      "videotestsrc is-live=true ! video/x-raw,width=320,height=240,"
+      "framerate=30/1 ! cams.sink_0 "
+      "videotestsrc is-live=true pattern=snow ! video/x-raw,width=640,"
+      "height=360,framerate=30/1 ! cams.sink_1");
+  m[1] = member_new ("bob", "alice", NULL);
+  member_play (m[0]);
+  member_play (m[1]);
+  fail_unless (wait_until (all_pairs_flow, &mesh, FLOW_TIMEOUT_MS));
+  check.m = m[1];
+  fail_unless (wait_until (width_is, &check, 5000));
+
+  selector = gst_bin_get_by_name (GST_BIN (m[0]->pipeline), "cams");
+  second = gst_element_get_static_pad (selector, "sink_1");
+  g_object_set (selector, "active-pad", second, NULL);
+  gst_object_unref (second);
+  gst_object_unref (selector);
+
+  reset_counts (m[1]);
+  check.width = 640;
+  fail_unless (wait_until (width_is, &check, 10000),
+      "bob does not see alice's second camera");
+  fail_if (has_message (m[1], "peerjs-peer-left", NULL, NULL));
+
+  member_free (m[0]);
+  member_free (m[1]);
+}
+
+GST_END_TEST;
+
 static Suite *
 peerjsroom_suite (void)
 {
@@ -569,6 +625,7 @@ peerjsroom_suite (void)
   tcase_add_test (tc, test_camera_switch);
   tcase_add_test (tc, test_membership_changes);
   tcase_add_test (tc, test_max_peers);
+  tcase_add_test (tc, test_input_selector_switch);
   return s;
 }
 
