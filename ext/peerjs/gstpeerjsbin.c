@@ -558,16 +558,28 @@ gst_peerjs_bin_handle_message (GstBin * bin, GstMessage * msg)
   GstPeerJSMesh *mesh = NULL;
   gboolean handled = FALSE;
 
-  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
-    GST_OBJECT_LOCK (bin);
-    mesh = priv->mesh ? gst_object_ref (priv->mesh) : NULL;
-    GST_OBJECT_UNLOCK (bin);
+  switch (GST_MESSAGE_TYPE (msg)) {
+    case GST_MESSAGE_ERROR:
+    case GST_MESSAGE_ASYNC_START:
+    case GST_MESSAGE_ASYNC_DONE:
+      GST_OBJECT_LOCK (bin);
+      mesh = priv->mesh ? gst_object_ref (priv->mesh) : NULL;
+      GST_OBJECT_UNLOCK (bin);
+      break;
+    default:
+      break;
   }
-  if (mesh) {
+  if (mesh && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
     /* one member's call failing must not stop the room */
     handled = gst_peerjs_mesh_handle_error (mesh, msg);
-    gst_object_unref (mesh);
+  } else if (mesh) {
+    /* A call's elements start while we are PLAYING (decodebin goes to
+     * PAUSED asynchronously): that must not take the whole pipeline back
+     * to PAUSED each time a member's media arrives. */
+    handled = gst_peerjs_mesh_owns (mesh, GST_MESSAGE_SRC (msg));
   }
+  if (mesh)
+    gst_object_unref (mesh);
 
   if (handled)
     gst_message_unref (msg);

@@ -733,27 +733,45 @@ gst_peerjs_mesh_set_peers (GstPeerJSMesh * mesh, const gchar * const *peers)
  * fail when the remote's association goes away, e.g. a browser's
  * call.close()): that connection ends, the pipeline goes on. Returns
  * whether @msg was such an error. Any thread. */
-gboolean
-gst_peerjs_mesh_handle_error (GstPeerJSMesh * mesh, GstMessage * msg)
+/* The connection whose elements @object is (inside) of, or NULL. */
+static GstPeerJSConnection *
+find_owner (GstPeerJSMesh * self, GstObject * object)
 {
-  GstPeerJSMesh *self = mesh;
   GstPeerJSConnection *owner = NULL;
   GHashTableIter iter;
   gpointer value;
-  GError *error = NULL;
-  gchar *debug = NULL;
-  gboolean sctp;
 
   g_mutex_lock (&self->lock);
   g_hash_table_iter_init (&iter, self->members);
   while (!owner && g_hash_table_iter_next (&iter, NULL, &value)) {
     Member *m = value;
 
-    if (m->media && gst_peerjs_connection_owns (m->media,
-            GST_MESSAGE_SRC (msg)))
+    if (m->media && gst_peerjs_connection_owns (m->media, object))
       owner = gst_object_ref (m->media);
   }
   g_mutex_unlock (&self->lock);
+  return owner;
+}
+
+gboolean
+gst_peerjs_mesh_owns (GstPeerJSMesh * mesh, GstObject * object)
+{
+  GstPeerJSConnection *owner = find_owner (mesh, object);
+
+  if (owner)
+    gst_object_unref (owner);
+  return owner != NULL;
+}
+
+gboolean
+gst_peerjs_mesh_handle_error (GstPeerJSMesh * mesh, GstMessage * msg)
+{
+  GstPeerJSMesh *self = mesh;
+  GstPeerJSConnection *owner = find_owner (self, GST_MESSAGE_SRC (msg));
+  GError *error = NULL;
+  gchar *debug = NULL;
+  gboolean sctp;
+
   if (!owner)
     return FALSE;
 

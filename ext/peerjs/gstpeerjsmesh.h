@@ -57,6 +57,9 @@ void gst_peerjs_mesh_set_peers (GstPeerJSMesh * mesh,
 gboolean gst_peerjs_mesh_handle_error (GstPeerJSMesh * mesh,
     GstMessage * msg);
 
+/* Whether @object is (inside) one of the connections' elements. */
+gboolean gst_peerjs_mesh_owns (GstPeerJSMesh * mesh, GstObject * object);
+
 /* Sends a LEAVE to every member we have a call with (any thread). */
 void gst_peerjs_mesh_say_goodbye (GstPeerJSMesh * mesh);
 
