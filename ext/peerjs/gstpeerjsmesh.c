@@ -365,6 +365,19 @@ start_connection (GstPeerJSMesh * self, GstPeerJSConnection * conn)
   return TRUE;
 }
 
+static guint
+count_connected (GstPeerJSMesh * self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, self->members);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    n += ((Member *) value)->media != NULL;
+  return n;
+}
+
 static void
 call_member (GstPeerJSMesh * self, const gchar * id)
 {
@@ -375,6 +388,13 @@ call_member (GstPeerJSMesh * self, const gchar * id)
   m = lookup_member (self, id);
   if (!m || m->media || self->stopped) {
     g_mutex_unlock (&self->lock);
+    return;
+  }
+  /* us + the members with a call + this one */
+  if (count_connected (self) + 2 > self->max_peers) {
+    g_mutex_unlock (&self->lock);
+    GST_WARNING_OBJECT (self, "not calling '%s': max-peers (%u) reached", id,
+        self->max_peers);
     return;
   }
   conn = gst_peerjs_connection_new_call (&self->conn_config, id, NULL);
@@ -399,18 +419,6 @@ call_member (GstPeerJSMesh * self, const gchar * id)
   gst_object_unref (conn);
 }
 
-static guint
-count_connected (GstPeerJSMesh * self)
-{
-  GHashTableIter iter;
-  gpointer value;
-  guint n = 0;
-
-  g_hash_table_iter_init (&iter, self->members);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    n += ((Member *) value)->media != NULL;
-  return n;
-}
 
 /* Whether an offer from @m is to be answered; closes our own call to it
  * when theirs wins. */
