@@ -469,7 +469,7 @@ GST_START_TEST (test_camera_switch)
   gst_caps_unref (caps);
   reset_counts (m[1]);
   check.width = 640;
-  fail_unless (wait_until (width_is, &check, 10000),
+  fail_unless (wait_until (width_is, &check, 20000),
       "bob does not see alice's new resolution");
   fail_if (has_message (m[1], "peerjs-peer-left", NULL, NULL));
 
@@ -582,7 +582,7 @@ GST_START_TEST (test_input_selector_switch)
       "input-selector name=cams ! room.video_sink "
       "videotestsrc is-live=true ! video/x-raw,width=320,height=240,"
       "framerate=30/1 ! cams.sink_0 "
-      "videotestsrc is-live=true pattern=snow ! video/x-raw,width=640,"
+      "videotestsrc is-live=true pattern=smpte ! video/x-raw,width=640,"
       "height=360,framerate=30/1 ! cams.sink_1");
   m[1] = member_new ("bob", "alice", NULL);
   member_play (m[0]);
@@ -599,7 +599,7 @@ GST_START_TEST (test_input_selector_switch)
 
   reset_counts (m[1]);
   check.width = 640;
-  fail_unless (wait_until (width_is, &check, 10000),
+  fail_unless (wait_until (width_is, &check, 20000),
       "bob does not see alice's second camera");
   fail_if (has_message (m[1], "peerjs-peer-left", NULL, NULL));
 
