@@ -351,6 +351,9 @@ start_connection (GstPeerJSMesh * self, GstPeerJSConnection * conn)
 {
   GError *error = NULL;
 
+  /* a member that vanished (killed, network gone) is reported within the
+   * connection timeout, as a call that never connects is */
+  g_object_set (conn, "liveness-timeout", self->conn_config.timeout_ms, NULL);
   g_signal_connect (conn, "send-message", G_CALLBACK (on_send_message), self);
   g_signal_connect (conn, "state-changed", G_CALLBACK (on_state_changed), self);
   g_signal_connect (conn, "pad-added", G_CALLBACK (on_pad_added), self);
