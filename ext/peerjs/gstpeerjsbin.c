@@ -127,6 +127,7 @@ typedef struct
   gchar *tls_ca_file;
   gchar *registered_id;
   gchar **peers;                /* valid IDs, sorted */
+  gboolean all_peers;           /* peers=* */
   gchar *room_id;
   guint max_peers;
   GstPeerJSCallPolicy call_policy;
@@ -430,6 +431,7 @@ start_mesh (GstPeerJSBin * self)
   g_ptr_array_add (priv->turn_servers, NULL);
   config.turn_servers = (const gchar * const *) priv->turn_servers->pdata;
   config.room_id = priv->room_id;
+  config.discover = priv->all_peers;
   mesh = gst_peerjs_mesh_new (&config);
   g_ptr_array_remove_index (priv->turn_servers, priv->turn_servers->len - 1);
   peers = g_strdupv (priv->peers);
@@ -501,6 +503,7 @@ update_peers (GstPeerJSBin * self, gchar ** peers)
 static void
 set_peers_from_text (GstPeerJSBin * self, const gchar * text)
 {
+  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
   gchar **invalid = NULL;
   gboolean all = FALSE;
   gchar **peers = gst_peerjs_policy_parse_peers (text, &all, &invalid);
@@ -510,10 +513,10 @@ set_peers_from_text (GstPeerJSBin * self, const gchar * text)
     GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
         ("\"%s\" is not a valid PeerJS ID and is left out of peers",
             invalid[i]), (NULL));
-  if (all)
-    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
-        ("peers=* (every ID the server lists) is not supported yet"), (NULL));
   g_strfreev (invalid);
+  GST_OBJECT_LOCK (self);
+  priv->all_peers = all;
+  GST_OBJECT_UNLOCK (self);
   update_peers (self, peers);
 }
 
@@ -763,9 +766,17 @@ gst_peerjs_bin_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_TLS_CA_FILE:
       g_value_set_string (value, priv->tls_ca_file);
       break;
-    case PROP_PEERS:
-      g_value_take_string (value, g_strjoinv (",", priv->peers));
+    case PROP_PEERS:{
+      gchar *ids = g_strjoinv (",", priv->peers);
+
+      if (priv->all_peers)
+        g_value_take_string (value, g_strconcat (ids, *ids ? "," : "", "*",
+                NULL));
+      else
+        g_value_set_string (value, ids);
+      g_free (ids);
       break;
+    }
     case PROP_ROOM_ID:
       g_value_set_string (value, priv->room_id);
       break;
@@ -985,9 +996,10 @@ gst_peerjs_bin_class_init (GstPeerJSBinClass * klass)
    * The other members of the room, as PeerJS IDs separated by commas:
    * `peers="bob,carol"`, or with spaces inside IDs,
    * `peers="player one,player two"` (spaces around commas are ignored).
-   * Calls from IDs that are not members are rejected. Changeable while
-   * PLAYING: new members are called (as the call policy says), removed
-   * ones hung up.
+   * `*` stands for every ID the server lists (it needs the server's
+   * discovery option; the list is read every 3 s). Calls from IDs that are
+   * not members are rejected. Changeable while PLAYING: new members are
+   * called (as the call policy says), removed ones hung up.
    *
    * Since: 1.0
    */

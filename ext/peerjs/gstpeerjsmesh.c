@@ -34,6 +34,9 @@ static const guint retry_delays_ms[] = { 0, 2000, 4000 };
 
 #define SLOW_RETRY_MS 10000
 
+/* peers=*: how often we ask the server who is there */
+#define DISCOVERY_INTERVAL_MS 3000
+
 enum
 {
   SIGNAL_PAD_ADDED,
@@ -70,6 +73,13 @@ struct _GstPeerJSMesh
   gulong open_id;
   gulong message_id;
 
+  /* session thread only */
+  gchar **explicit_peers;       /* the `peers` property */
+  gchar **discovered;           /* peers=*: what the server lists */
+  gboolean discover;
+  gboolean discovery_failed;
+  GSource *discovery;
+
   GMutex lock;
   GHashTable *members;          /* id -> Member */
   gchar *local_id;
@@ -80,6 +90,8 @@ struct _GstPeerJSMesh
 G_DEFINE_TYPE (GstPeerJSMesh, gst_peerjs_mesh, GST_TYPE_OBJECT);
 
 static void call_member (GstPeerJSMesh * self, const gchar * id);
+static void update_members (GstPeerJSMesh * self);
+static gboolean discover_cb (gpointer user_data);
 
 static void
 destroy_source (GSource ** source)
@@ -472,6 +484,30 @@ answer_offer (GstPeerJSMesh * self, const GstPeerJSMessage * msg)
   m = lookup_member (self, msg->src);
   g_mutex_unlock (&self->lock);
 
+  /* peers=*: whoever is on the server is a member, even before our next
+   * look at the list */
+  if (!m && self->discover) {
+    gchar **one = g_new0 (gchar *, 2);
+
+    one[0] = g_strdup (msg->src);
+    if (self->discovered) {
+      gchar **merged = g_new0 (gchar *, g_strv_length (self->discovered) + 2);
+      guint i;
+
+      for (i = 0; self->discovered[i]; i++)
+        merged[i] = g_strdup (self->discovered[i]);
+      merged[i] = one[0];
+      g_free (one);
+      one = merged;
+    }
+    g_strfreev (self->discovered);
+    self->discovered = one;
+    update_members (self);
+    g_mutex_lock (&self->lock);
+    m = lookup_member (self, msg->src);
+    g_mutex_unlock (&self->lock);
+  }
+
   if (!m) {
     post_error (self, "rejected-call", msg->src,
         "not a member of the room (see the peers property)");
@@ -638,6 +674,8 @@ on_session_open (GstPeerJSSession * session, const gchar * peer_id,
   g_hash_table_remove (self->members, peer_id);
   g_mutex_unlock (&self->lock);
 
+  if (self->discover)
+    discover_cb (self);
   call_all_due (self);
 }
 
@@ -672,11 +710,11 @@ peers_update_free (PeersUpdate * u)
   g_free (u);
 }
 
-static gboolean
-apply_peers (gpointer user_data)
+/* Makes @peers the members: new ones are added (and called if it is our
+ * turn), gone ones hung up. Session thread. */
+static void
+set_members (GstPeerJSMesh * self, const gchar * const *peers)
 {
-  PeersUpdate *u = user_data;
-  GstPeerJSMesh *self = u->mesh;
   GPtrArray *removed = g_ptr_array_new ();
   GHashTableIter iter;
   gpointer key, value;
@@ -686,23 +724,23 @@ apply_peers (gpointer user_data)
   if (self->stopped) {
     g_mutex_unlock (&self->lock);
     g_ptr_array_unref (removed);
-    return G_SOURCE_REMOVE;
+    return;
   }
   g_hash_table_iter_init (&iter, self->members);
   while (g_hash_table_iter_next (&iter, &key, &value)) {
-    if (!g_strv_contains ((const gchar * const *) u->peers, key)) {
+    if (!g_strv_contains (peers, key)) {
       g_ptr_array_add (removed, value);
       g_hash_table_iter_steal (&iter);
     }
   }
-  for (i = 0; u->peers[i]; i++) {
+  for (i = 0; peers[i]; i++) {
     Member *m;
 
-    if (g_hash_table_contains (self->members, u->peers[i])
-        || g_strcmp0 (u->peers[i], self->local_id) == 0)
+    if (g_hash_table_contains (self->members, peers[i])
+        || g_strcmp0 (peers[i], self->local_id) == 0)
       continue;
     m = g_new0 (Member, 1);
-    m->id = g_strdup (u->peers[i]);
+    m->id = g_strdup (peers[i]);
     g_hash_table_insert (self->members, m->id, m);
   }
   g_mutex_unlock (&self->lock);
@@ -726,7 +764,68 @@ apply_peers (gpointer user_data)
   g_ptr_array_unref (removed);
 
   call_all_due (self);
+}
+
+static void
+update_members (GstPeerJSMesh * self)
+{
+  GPtrArray *all = g_ptr_array_new ();
+  guint i;
+
+  for (i = 0; self->explicit_peers && self->explicit_peers[i]; i++)
+    g_ptr_array_add (all, self->explicit_peers[i]);
+  for (i = 0; self->discovered && self->discovered[i]; i++)
+    if (!g_strv_contains ((const gchar * const *) self->explicit_peers,
+            self->discovered[i]))
+      g_ptr_array_add (all, self->discovered[i]);
+  g_ptr_array_add (all, NULL);
+  set_members (self, (const gchar * const *) all->pdata);
+  g_ptr_array_unref (all);
+}
+
+static gboolean
+apply_peers (gpointer user_data)
+{
+  PeersUpdate *u = user_data;
+
+  g_strfreev (u->mesh->explicit_peers);
+  u->mesh->explicit_peers = g_strdupv (u->peers);
+  update_members (u->mesh);
   return G_SOURCE_REMOVE;
+}
+
+/* ---- peers=*: every ID the server lists ---- */
+
+static void
+on_peers_listed (GstPeerJSSession * session, gchar ** peers,
+    const GError * error, gpointer user_data)
+{
+  GstPeerJSMesh *self = user_data;
+
+  if (self->stopped)
+    return;
+  if (error) {
+    if (!self->discovery_failed)
+      post_error (self, "server-error", "", error->message);
+    self->discovery_failed = TRUE;
+    return;
+  }
+  self->discovery_failed = FALSE;
+  g_strfreev (self->discovered);
+  self->discovered = g_strdupv (peers);
+  update_members (self);
+}
+
+static gboolean
+discover_cb (gpointer user_data)
+{
+  GstPeerJSMesh *self = user_data;
+
+  if (gst_peerjs_session_get_state (self->session) ==
+      GST_PEERJS_SESSION_STATE_OPEN)
+    gst_peerjs_session_list_peers (self->session, on_peers_listed,
+        gst_object_ref (self), gst_object_unref);
+  return G_SOURCE_CONTINUE;
 }
 
 void
@@ -850,6 +949,7 @@ gst_peerjs_mesh_stop (GstPeerJSMesh * mesh)
 
   g_mutex_lock (&self->lock);
   self->stopped = TRUE;
+  destroy_source (&self->discovery);
   g_hash_table_iter_init (&iter, self->members);
   while (g_hash_table_iter_next (&iter, NULL, &value)) {
     Member *m = value;
@@ -900,6 +1000,12 @@ gst_peerjs_mesh_new (const GstPeerJSMeshConfig * config)
       G_CALLBACK (on_session_open), self);
   self->message_id = g_signal_connect (self->session, "message",
       G_CALLBACK (on_session_message), self);
+  self->discover = config->discover;
+  if (self->discover) {
+    self->discovery = g_timeout_source_new (DISCOVERY_INTERVAL_MS);
+    g_source_set_callback (self->discovery, discover_cb, self, NULL);
+    g_source_attach (self->discovery, self->context);
+  }
   /* the session may have opened before we listened */
   g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
       catch_up_open, gst_object_ref (self), gst_object_unref);
@@ -918,6 +1024,8 @@ gst_peerjs_mesh_finalize (GObject * object)
   g_strfreev (self->turn_servers);
   g_free (self->room_id);
   g_free (self->local_id);
+  g_strfreev (self->explicit_peers);
+  g_strfreev (self->discovered);
   if (self->context)
     g_main_context_unref (self->context);
   g_mutex_clear (&self->lock);

@@ -31,6 +31,7 @@ typedef struct
   const gchar *stun_server;
   const gchar *const *turn_servers;
   const gchar *room_id;         /* nullable, a label */
+  gboolean discover;            /* peers=*: every ID the server lists */
 } GstPeerJSMeshConfig;
 
 /*

@@ -50,6 +50,7 @@
 #include "gstpeerjserror.h"
 
 #include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 #define GST_CAT_DEFAULT peerjs_session_debug
@@ -1126,6 +1127,145 @@ gst_peerjs_session_send (GstPeerJSSession * session,
   g_source_set_callback (source, send_in_thread, args, send_args_free);
   g_source_attach (source, context);
   g_source_unref (source);
+  g_main_context_unref (context);
+  return TRUE;
+}
+
+typedef struct
+{
+  GstPeerJSSession *session;
+  GstPeerJSPeersCallback callback;
+  gpointer user_data;
+  GDestroyNotify notify;
+} PeersRequest;
+
+static void
+peers_request_free (PeersRequest * r)
+{
+  if (r->notify)
+    r->notify (r->user_data);
+  gst_object_unref (r->session);
+  g_free (r);
+}
+
+static gchar **
+parse_peer_list (GBytes * body, GError ** error)
+{
+  JsonParser *parser = json_parser_new ();
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  JsonArray *array;
+  gchar **result = NULL;
+  guint i;
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+          g_bytes_get_size (body), error))
+    goto done;
+  if (!JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser))) {
+    g_set_error (error, GST_PEERJS_ERROR, GST_PEERJS_ERROR_SERVER_ERROR,
+        "the peer list is not a JSON array");
+    goto done;
+  }
+  array = json_node_get_array (json_parser_get_root (parser));
+  for (i = 0; i < json_array_get_length (array); i++) {
+    JsonNode *n = json_array_get_element (array, i);
+
+    /* the server lists whatever IDs registered; keep the valid ones */
+    if (JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) ==
+        G_TYPE_STRING && gst_peerjs_id_is_valid (json_node_get_string (n)))
+      g_ptr_array_add (ids, g_strdup (json_node_get_string (n)));
+  }
+  g_ptr_array_add (ids, NULL);
+  result = (gchar **) g_ptr_array_free (ids, FALSE);
+  ids = NULL;
+
+done:
+  if (ids)
+    g_ptr_array_unref (ids);
+  g_object_unref (parser);
+  return result;
+}
+
+static void
+peers_received_cb (GObject * source, GAsyncResult * res, gpointer user_data)
+{
+  PeersRequest *r = user_data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION
+      (source), res);
+  GError *error = NULL;
+  gchar **peers = NULL;
+  GBytes *body;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
+  if (body && soup_message_get_status (msg) == SOUP_STATUS_UNAUTHORIZED)
+    g_set_error (&error, GST_PEERJS_ERROR, GST_PEERJS_ERROR_SERVER_ERROR,
+        "The server does not list its peers: it needs discovery "
+        "(--allow-discovery)");
+  else if (body && soup_message_get_status (msg) != SOUP_STATUS_OK)
+    g_set_error (&error, GST_PEERJS_ERROR, GST_PEERJS_ERROR_SERVER_ERROR,
+        "Could not list the peers (HTTP %u)", soup_message_get_status (msg));
+  else if (body)
+    peers = parse_peer_list (body, &error);
+
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    r->callback (r->session, peers, error, r->user_data);
+  g_strfreev (peers);
+  g_clear_error (&error);
+  if (body)
+    g_bytes_unref (body);
+  peers_request_free (r);
+}
+
+static gboolean
+request_peers (gpointer user_data)
+{
+  PeersRequest *r = user_data;
+  GstPeerJSSession *self = r->session;
+  SoupMessage *msg;
+  gchar *ekey, *url;
+
+  ekey = g_uri_escape_string (self->key, NULL, FALSE);
+  url = g_strdup_printf ("%s%s/peers?ts=%" G_GINT64_FORMAT "&version="
+      GST_PEERJS_CLIENT_VERSION, self->http_base, ekey,
+      g_get_real_time () / 1000);
+  msg = soup_message_new (SOUP_METHOD_GET, url);
+  soup_session_send_and_read_async (self->soup, msg, G_PRIORITY_DEFAULT,
+      self->cancellable, peers_received_cb, r);
+  g_object_unref (msg);
+  g_free (ekey);
+  g_free (url);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * gst_peerjs_session_list_peers:
+ * @session: a started #GstPeerJSSession
+ * @callback: called on the session thread with the IDs (valid ones only,
+ *   in the server's order) or an error
+ * @user_data: for @callback
+ * @notify: (nullable): frees @user_data after the callback
+ *
+ * Asks the server which IDs are registered (`GET {path}{key}/peers`, which
+ * needs the server's discovery option), as `peerjs`' listAllPeers() does.
+ *
+ * Returns: %FALSE if the session is not started (nothing is called).
+ *
+ * Since: 1.0
+ */
+gboolean
+gst_peerjs_session_list_peers (GstPeerJSSession * session,
+    GstPeerJSPeersCallback callback, gpointer user_data, GDestroyNotify notify)
+{
+  PeersRequest *r;
+  GMainContext *context = gst_peerjs_session_get_context (session);
+
+  if (!context)
+    return FALSE;
+  r = g_new0 (PeersRequest, 1);
+  r->session = gst_object_ref (session);
+  r->callback = callback;
+  r->user_data = user_data;
+  r->notify = notify;
+  g_main_context_invoke (context, request_peers, r);
   g_main_context_unref (context);
   return TRUE;
 }

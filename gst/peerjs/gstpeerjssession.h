@@ -78,6 +78,21 @@ GstPeerJSSessionState gst_peerjs_session_get_state (GstPeerJSSession *
 GST_PEERJS_API
 gchar * gst_peerjs_session_get_id (GstPeerJSSession * session);
 
+/**
+ * GstPeerJSPeersCallback:
+ * @session: the session
+ * @peers: (nullable): the registered IDs, or %NULL on error
+ * @error: (nullable): what went wrong
+ * @user_data: user data
+ */
+typedef void (*GstPeerJSPeersCallback) (GstPeerJSSession * session,
+    gchar ** peers, const GError * error, gpointer user_data);
+
+GST_PEERJS_API
+gboolean gst_peerjs_session_list_peers (GstPeerJSSession * session,
+    GstPeerJSPeersCallback callback, gpointer user_data,
+    GDestroyNotify notify);
+
 GST_PEERJS_API
 GMainContext * gst_peerjs_session_get_context (GstPeerJSSession * session);
 

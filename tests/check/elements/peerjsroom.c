@@ -609,6 +609,31 @@ GST_START_TEST (test_input_selector_switch)
 
 GST_END_TEST;
 
+/* peers=*: every ID the server lists is a member */
+GST_START_TEST (test_discovery)
+{
+  Member *m[3];
+  Mesh mesh = { m, 3 };
+  gchar *peers;
+
+  m[0] = member_new ("d1", "*", NULL);
+  m[1] = member_new ("d2", "*", NULL);
+  m[2] = member_new ("d3", "*", NULL);
+  g_object_get (m[0]->room, "peers", &peers, NULL);
+  fail_unless_equals_string (peers, "*");
+  g_free (peers);
+  member_play (m[0]);
+  member_play (m[1]);
+  member_play (m[2]);
+  fail_unless (wait_until (all_pairs_flow, &mesh, FLOW_TIMEOUT_MS));
+
+  member_free (m[0]);
+  member_free (m[1]);
+  member_free (m[2]);
+}
+
+GST_END_TEST;
+
 static Suite *
 peerjsroom_suite (void)
 {
@@ -626,6 +651,7 @@ peerjsroom_suite (void)
   tcase_add_test (tc, test_membership_changes);
   tcase_add_test (tc, test_max_peers);
   tcase_add_test (tc, test_input_selector_switch);
+  tcase_add_test (tc, test_discovery);
   return s;
 }
 

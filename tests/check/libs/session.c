@@ -986,6 +986,86 @@ GST_START_TEST (test_tls_missing_ca_file)
 
 GST_END_TEST;
 
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gboolean done;
+  gchar **peers;
+  GError *error;
+} PeersResult;
+
+static void
+on_peers (GstPeerJSSession * s, gchar ** peers, const GError * error,
+    gpointer user_data)
+{
+  PeersResult *r = user_data;
+
+  g_mutex_lock (&r->lock);
+  r->peers = g_strdupv (peers);
+  r->error = error ? g_error_copy (error) : NULL;
+  r->done = TRUE;
+  g_cond_signal (&r->cond);
+  g_mutex_unlock (&r->lock);
+}
+
+static void
+list_peers (GstPeerJSSession * s, PeersResult * r)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+
+  memset (r, 0, sizeof (*r));
+  fail_unless (gst_peerjs_session_list_peers (s, on_peers, r, NULL));
+  g_mutex_lock (&r->lock);
+  while (!r->done && g_cond_wait_until (&r->cond, &r->lock, end));
+  g_mutex_unlock (&r->lock);
+  fail_unless (r->done);
+}
+
+/* GET /peers as listAllPeers() does; refused without discovery */
+GST_START_TEST (test_list_peers)
+{
+  Recorder *r = recorder_new ();
+  GstPeerJSSession *s = session_new ("alice", r);
+  GstPeerJSServer *closed;
+  PeersResult res;
+  gchar *uri;
+
+  fail_if (gst_peerjs_session_list_peers (s, on_peers, &res, NULL));
+  fail_unless (gst_peerjs_session_start (s, NULL));
+  fail_unless (recorder_wait (r, opens_at_least, GUINT_TO_POINTER (1),
+          WAIT_MS));
+  list_peers (s, &res);
+  fail_unless (res.error == NULL);
+  fail_unless (g_strv_contains ((const gchar * const *) res.peers, "alice"));
+  g_strfreev (res.peers);
+  session_free (s);
+
+  if (server) {
+    closed = gst_peerjs_server_new ();
+    g_object_set (closed, "port", 0, NULL);
+    fail_unless (gst_peerjs_server_start (closed, NULL));
+    uri = g_strdup_printf ("ws://127.0.0.1:%u/",
+        gst_peerjs_server_get_port (closed));
+    s = gst_peerjs_session_new (uri, NULL, "bob");
+    fail_unless (gst_peerjs_session_start (s, NULL));
+    list_peers (s, &res);
+    fail_unless (res.peers == NULL);
+    fail_unless (g_error_matches (res.error, GST_PEERJS_ERROR,
+            GST_PEERJS_ERROR_SERVER_ERROR));
+    fail_unless (strstr (res.error->message, "discovery") != NULL);
+    g_error_free (res.error);
+    gst_peerjs_session_stop (s);
+    gst_object_unref (s);
+    gst_peerjs_server_stop (closed);
+    gst_object_unref (closed);
+    g_free (uri);
+  }
+  recorder_free (r);
+}
+
+GST_END_TEST;
+
 static Suite *
 session_suite (void)
 {
@@ -1010,6 +1090,7 @@ session_suite (void)
   tcase_add_test (tc, test_expire);
   tcase_add_test (tc, test_reconnect_takeover);
   tcase_add_test (tc, test_send_when_stopped);
+  tcase_add_test (tc, test_list_peers);
   tcase_add_test (tc, test_tls_missing_ca_file);
   /* needs a TLS server of our own */
   if (!external)
