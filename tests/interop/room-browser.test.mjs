@@ -206,6 +206,22 @@ test('(b) the room calls the browser (call-all), the app answers with its camera
   await stopMember(gst2);
 }));
 
+test('(f) H.264: the room calls the browser with video-codec=h264, both ways play', { timeout: 45000 }, g(async () => {
+  await bob.joinRoom('bob', { peers: ['gst4'], policy: 'answer-only' });
+  const sinceBob = await bob.seq();
+  const gst4 = await member({ peerId: 'gst4', peers: ['bob'], callPolicy: 'call-all', videoCodec: 'h264' });
+  const callEv = await bob.waitFor('bob', 'call', { since: sinceBob, timeout: 10000 });
+  assert.equal(callEv.from, 'gst4');
+  const key = callEv.key;
+  await assertBrowserPlays(bob, key, 'bob');
+  const s = await assertGstReceives(gst4, 'bob');
+  const [ff] = await bob.events(key, 'first-frame');
+  console.log(`# (f) gst4 -> bob [${KIND}] H.264: first remote frame at bob ${ms(ff.t - callEv.t)} after the call ` +
+    `(${ff.width}x${ff.height}); gst4 got ${s.video_bob.buffers} video buffers from bob`);
+  await bob.leaveRoom('bob');
+  await stopMember(gst4);
+}));
+
 test('(e) the gst-launch line of the docs: the browser plays its media', { timeout: 45000 }, g(async () => {
   const desc = `peerjsroom name=r server=${server.url} peer-id=gst3 peers=alice ` +
     'videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,framerate=30/1 ! r.video_sink ' +
