@@ -520,8 +520,9 @@ GST_START_TEST (test_membership_changes)
   fail_unless (wait_until (all_pairs_flow, &mesh, FLOW_TIMEOUT_MS));
 
   g_signal_emit_by_name (m[0]->room, "remove-peer", "bob");
-  fail_unless (wait_until (alice_has_no_bob_pads, m[0], 10000));
-  fail_unless (has_message (m[0], "peerjs-peer-left", "peer-id", "bob"));
+  /* pads gone and peer-left posted (right after the pads go) */
+  fail_unless (wait_until (alice_lost_bob, m[0], 10000));
+  fail_unless (alice_has_no_bob_pads (m[0]));
 
   reset_counts (m[0]);
   reset_counts (m[1]);
