@@ -583,8 +583,8 @@ GST_START_TEST (test_input_selector_switch)
       "input-selector name=cams ! room.video_sink "
       "videotestsrc is-live=true ! video/x-raw,width=320,height=240,"
       "framerate=30/1 ! cams.sink_0 "
-      "videotestsrc is-live=true pattern=smpte ! video/x-raw,width=640,"
-      "height=360,framerate=30/1 ! cams.sink_1");
+      "videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,"
+      "height=360,framerate=15/1 ! cams.sink_1");
   m[1] = member_new ("bob", "alice", NULL);
   member_play (m[0]);
   member_play (m[1]);
