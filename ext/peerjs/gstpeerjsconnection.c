@@ -65,10 +65,9 @@ GST_DEBUG_CATEGORY_STATIC (GST_CAT_DEFAULT);
 #define DEFAULT_LIVENESS_TIMEOUT 15000
 #define LIVENESS_CHECK_MS 1000
 
-/* A send branch that cannot send (a stalled transport) holds at most this
- * much; older data is dropped. Stale data is worse than none: the
- * remote's jitterbuffer takes its late arrival for clock skew. */
-#define SEND_QUEUE_TIME (150 * GST_MSECOND)
+/* A send branch holds at most this much while webrtcbin is not yet sending
+ * (its pad blocks until negotiated); older data is dropped. */
+#define SEND_QUEUE_TIME (300 * GST_MSECOND)
 
 /* Payload types when we offer; answers take the offer's. */
 #define OFFER_PT_OPUS 111
@@ -107,7 +106,6 @@ typedef struct
   guint32 ssrc;
   gchar *profile_level_id;      /* H.264 only */
   GstPad *tee_pad;              /* the fanout branch */
-  gulong gate;                  /* drops data until connected */
   GstElement *queue, *payloader, *capsfilter;
   GstPad *webrtc_pad;
 } SendBranch;
@@ -177,8 +175,6 @@ struct _GstPeerJSConnection
 
   GstWebRTCDataChannel *aux;
   gboolean aux_closed;
-  gboolean sctp_closed;         /* the association failed (handle_error) */
-  guint n_elements;             /* names the unnamed elements */
 };
 
 #define gst_peerjs_connection_parent_class parent_class
@@ -856,59 +852,12 @@ gst_peerjs_connection_handle_message (GstPeerJSConnection * self,
 
 /* ---- ICE and DTLS state, the aux channel ---- */
 
-/* For an object that may call us from a thread that outlives close() (the
- * data channel's): the handler keeps us alive while it runs, even when
- * close() disconnects it meanwhile. */
-static void
-release_held (gpointer data, GClosure * closure)
-{
-  gst_object_unref (data);
-}
-
-static void
-connect_held (gpointer instance, const gchar * signal, GCallback handler,
-    GstPeerJSConnection * self)
-{
-  g_signal_connect_data (instance, signal, handler, gst_object_ref (self),
-      release_held, 0);
-}
-
-/* Before the connection is up nothing can be sent: webrtcbin blocks its
- * pad until negotiated, and SRTP has no key until DTLS is done. Frames held
- * back meanwhile would all go at once when it is up, late, and the remote
- * jitterbuffer would take that for clock skew and drop packets for a long
- * while after (at a 50 ms latency). So the branch drops data until then;
- * caps and other events pass, for negotiation. */
-static GstPadProbeReturn
-drop_data (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
-{
-  return GST_PAD_PROBE_DROP;
-}
-
-/* Connected: fresh data may flow. */
-static void
-open_gates (GstPeerJSConnection * self)
-{
-  guint i;
-
-  g_mutex_lock (&self->lock);
-  for (i = 0; i < self->send_branches->len; i++) {
-    SendBranch *b = g_ptr_array_index (self->send_branches, i);
-
-    if (b->tee_pad && b->gate)
-      gst_pad_remove_probe (b->tee_pad, b->gate);
-    b->gate = 0;
-  }
-  g_mutex_unlock (&self->lock);
-}
-
 static void
 on_connected (GstPeerJSConnection * self)
 {
   if (!set_state (self, GST_PEERJS_CONNECTION_STATE_CONNECTED, "connected"))
     return;
   watch_liveness (self);
-  open_gates (self);
   /* the remote decodes nothing before a keyframe; the last one may be
    * seconds old */
   if (self->fanout && self->send)
@@ -972,8 +921,8 @@ on_aux_open (GstWebRTCDataChannel * channel, GstPeerJSConnection * self)
 static void
 keep_aux_channel (GstPeerJSConnection * self, GstWebRTCDataChannel * channel)
 {
-  connect_held (channel, "on-close", G_CALLBACK (on_aux_close), self);
-  connect_held (channel, "on-open", G_CALLBACK (on_aux_open), self);
+  g_signal_connect (channel, "on-close", G_CALLBACK (on_aux_close), self);
+  g_signal_connect (channel, "on-open", G_CALLBACK (on_aux_open), self);
   g_mutex_lock (&self->lock);
   self->aux = channel;
   g_mutex_unlock (&self->lock);
@@ -1026,26 +975,12 @@ element_name (GstPeerJSConnection * self, const gchar * what)
   return g_strdup_printf ("pjc%u-%s", self->serial, what);
 }
 
-/* Every element of ours is named "pjc<serial>-…", so that its messages
- * (errors from inside webrtcbin too) can be told apart: see
- * gst_peerjs_connection_owns(). */
 static GstElement *
 make_element (GstPeerJSConnection * self, const gchar * factory,
     const gchar * what)
 {
-  gchar *name;
-  GstElement *e;
-
-  if (what) {
-    name = element_name (self, what);
-  } else {
-    gchar *numbered = g_strdup_printf ("%s%u", factory,
-        (guint) g_atomic_int_add ((gint *) & self->n_elements, 1));
-
-    name = element_name (self, numbered);
-    g_free (numbered);
-  }
-  e = gst_element_factory_make (factory, name);
+  gchar *name = what ? element_name (self, what) : NULL;
+  GstElement *e = gst_element_factory_make (factory, name);
 
   g_free (name);
   if (!e)
@@ -1499,9 +1434,6 @@ add_send_branch (GstPeerJSConnection * self, GstPeerJSTrackKind kind,
   gst_element_sync_state_with_parent (b->queue);
 
   b->tee_pad = gst_peerjs_fanout_request_branch (self->fanout, kind);
-  if (b->tee_pad)
-    b->gate = gst_pad_add_probe (b->tee_pad, GST_PAD_PROBE_TYPE_BUFFER |
-        GST_PAD_PROBE_TYPE_BUFFER_LIST, drop_data, NULL, NULL);
   sinkpad = gst_element_get_static_pad (b->queue, "sink");
   if (!b->tee_pad || gst_pad_link (b->tee_pad, sinkpad) != GST_PAD_LINK_OK) {
     gst_object_unref (sinkpad);
@@ -1882,9 +1814,8 @@ close_aux_channel (GstPeerJSConnection * self)
   GstWebRTCDataChannelState ready = GST_WEBRTC_DATA_CHANNEL_STATE_CLOSED;
   gint64 end;
 
-  /* no point waiting when the association is gone already */
   g_mutex_lock (&self->lock);
-  if (self->aux && !self->aux_closed && !self->sctp_closed)
+  if (self->aux && !self->aux_closed)
     aux = g_object_ref (self->aux);
   g_mutex_unlock (&self->lock);
   if (!aux)
@@ -1895,7 +1826,7 @@ close_aux_channel (GstPeerJSConnection * self)
     gst_webrtc_data_channel_close (aux);
     end = g_get_monotonic_time () + AUX_CLOSE_TIMEOUT_MS * 1000;
     g_mutex_lock (&self->lock);
-    while (!self->aux_closed && !self->sctp_closed)
+    while (!self->aux_closed)
       if (!g_cond_wait_until (&self->cond, &self->lock, end))
         break;
     g_mutex_unlock (&self->lock);
@@ -1932,23 +1863,16 @@ remove_send_branch (GstPeerJSConnection * self, SendBranch * b)
 static void
 remove_elements (GstPeerJSConnection * self)
 {
-  GPtrArray *exposed, *recv, *branches;
+  GPtrArray *exposed, *recv;
   guint i;
 
-  /* under the lock: open_gates() may be looking at them */
-  branches = g_ptr_array_new ();
-  g_mutex_lock (&self->lock);
   for (i = 0; i < self->send_branches->len; i++) {
     SendBranch *b = g_ptr_array_index (self->send_branches, i);
 
     if (b->tee_pad)
-      g_ptr_array_add (branches, g_steal_pointer (&b->tee_pad));
+      gst_peerjs_fanout_release_branch (self->fanout, g_steal_pointer
+          (&b->tee_pad));
   }
-  g_mutex_unlock (&self->lock);
-  for (i = 0; i < branches->len; i++)
-    gst_peerjs_fanout_release_branch (self->fanout,
-        g_ptr_array_index (branches, i));
-  g_ptr_array_unref (branches);
 
   remove_element (self, self->webrtc);
 
@@ -2001,18 +1925,6 @@ disconnect_signals (GstPeerJSConnection * self)
   g_mutex_unlock (&self->lock);
 }
 
-/* The data channel points back into webrtcbin: it goes before it does. */
-static void
-release_webrtc_objects (GstPeerJSConnection * self)
-{
-  GstWebRTCDataChannel *aux;
-
-  g_mutex_lock (&self->lock);
-  aux = g_steal_pointer (&self->aux);
-  g_mutex_unlock (&self->lock);
-  g_clear_object (&aux);
-}
-
 void
 gst_peerjs_connection_close (GstPeerJSConnection * self)
 {
@@ -2037,7 +1949,6 @@ gst_peerjs_connection_close (GstPeerJSConnection * self)
   if (self->webrtc)
     remove_elements (self);
   disconnect_signals (self);
-  release_webrtc_objects (self);
   GST_DEBUG_OBJECT (self, "closed");
 }
 
@@ -2161,40 +2072,6 @@ gst_peerjs_connection_owns (GstPeerJSConnection * self, GstObject * object)
   return owns;
 }
 
-void
-gst_peerjs_connection_handle_error (GstPeerJSConnection * self,
-    GstMessage * error)
-{
-  GError *err = NULL;
-  gchar *debug = NULL;
-  gboolean sctp, closing;
-
-  g_return_if_fail (GST_IS_PEERJS_CONNECTION (self));
-  g_return_if_fail (GST_MESSAGE_TYPE (error) == GST_MESSAGE_ERROR);
-
-  gst_message_parse_error (error, &err, &debug);
-  sctp = GST_MESSAGE_SRC (error) && g_str_has_prefix (G_OBJECT_TYPE_NAME
-      (GST_MESSAGE_SRC (error)), "GstSctp");
-  GST_INFO_OBJECT (self, "error from %s: %s (%s)",
-      GST_MESSAGE_SRC_NAME (error), err->message, GST_STR_NULL (debug));
-
-  g_mutex_lock (&self->lock);
-  if (sctp) {
-    /* and so close() need not wait for the aux channel */
-    self->sctp_closed = TRUE;
-    g_cond_broadcast (&self->cond);
-  }
-  closing = self->closing;
-  g_mutex_unlock (&self->lock);
-
-  if (!closing)
-    set_state (self, sctp ? GST_PEERJS_CONNECTION_STATE_DISCONNECTED :
-        GST_PEERJS_CONNECTION_STATE_FAILED,
-        sctp ? "remote-hangup" : "webrtc-error");
-  g_clear_error (&err);
-  g_free (debug);
-}
-
 GstPeerJSConnectionState
 gst_peerjs_connection_get_state (GstPeerJSConnection * self)
 {
@@ -2252,8 +2129,8 @@ gst_peerjs_connection_finalize (GObject * object)
   disconnect_signals (self);
   destroy_source (self->timer);
   g_ptr_array_unref (self->rx_probes);
-  release_webrtc_objects (self);
   gst_clear_object (&self->webrtc);
+  g_clear_object (&self->aux);
   g_ptr_array_unref (self->send_branches);
   g_ptr_array_unref (self->recv_elements);
   g_ptr_array_set_free_func (self->exposed, (GDestroyNotify) exposed_pad_free);
@@ -2370,7 +2247,7 @@ gst_peerjs_connection_class_init (GstPeerJSConnectionClass * klass)
    * @state: the new state
    * @reason: why: "calling", "answering", "connected", "timeout",
    *   "ice-failed", "negotiation-failed", "remote-hangup", "remote-lost",
-   *   "webrtc-error", "closed"
+   *   "closed"
    *
    * Emitted from the configured GMainContext, in order.
    */

@@ -99,13 +99,6 @@ gboolean gst_peerjs_connection_is_outgoing (GstPeerJSConnection * conn);
 /* Whether @object is (inside) one of this connection's elements. */
 gboolean gst_peerjs_connection_owns (GstPeerJSConnection * conn,
     GstObject * object);
-/* An ERROR message from one of its elements (see _owns()), which the owner
- * keeps off the pipeline's bus: webrtcbin's SCTP elements fail when the
- * remote aborts the association (a browser's call.close()), a hang-up
- * (DISCONNECTED "remote-hangup"); any other error fails the connection
- * (FAILED "webrtc-error"). Any thread. */
-void gst_peerjs_connection_handle_error (GstPeerJSConnection * conn,
-    GstMessage * error);
 GstPeerJSConnectionState gst_peerjs_connection_get_state (GstPeerJSConnection
     * conn);
 

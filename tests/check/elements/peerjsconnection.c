@@ -18,7 +18,6 @@
 #include "gstpeerjsconnection.h"
 #include "gstpeerjsfanout.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 /* ---- helpers ---- */
@@ -453,12 +452,6 @@ net_flush (void)
   fail_unless (wait_for (flag_is_set, &flag, 5000));
 }
 
-/* webrtcbin's default jitterbuffer latency (PEERJS_TEST_LATENCY=ms to
- * change it). At 50 ms (peerjsroom's default) a loaded machine (a
- * resolution change, the sanitizer build) makes late packets count as lost
- * for seconds. */
-#define LATENCY_MS 200
-
 typedef struct _Member Member;
 
 struct _Member
@@ -514,8 +507,7 @@ member_new (GstElement * pipeline, const gchar * id, GstPeerJSVideoCodec codec)
   m->config.send = TRUE;
   m->config.receive = TRUE;
   m->config.context = net_context;
-  m->config.latency_ms = g_getenv ("PEERJS_TEST_LATENCY") ?
-      (guint) atoi (g_getenv ("PEERJS_TEST_LATENCY")) : LATENCY_MS;
+  m->config.latency_ms = 50;
   m->config.timeout_ms = 10000;
   return m;
 }
@@ -835,10 +827,7 @@ hang_up (void)
   g_print ("hang-up noticed by the remote after %d ms\n",
       (gint) ((g_get_monotonic_time () - start) / 1000));
 
-  start = g_get_monotonic_time ();
   gst_peerjs_connection_close (b->conn);
-  g_print ("close() after the remote hung up took %d ms\n",
-      (gint) ((g_get_monotonic_time () - start) / 1000));
   fail_unless (is_playing (pipeline), "the pipeline stopped");
   assert_no_error (pipeline);
 }
@@ -968,64 +957,6 @@ GST_START_TEST (test_keyframe_request_from_remote)
   gst_peerjs_fanout_release_branch (a->fanout, tap);
   call_teardown ();
   counter_clear (&encoded);
-}
-
-GST_END_TEST;
-
-static GstMessage *
-error_from (GstElement * element, const gchar * text)
-{
-  GError *err = g_error_new_literal (GST_RESOURCE_ERROR,
-      GST_RESOURCE_ERROR_WRITE, text);
-  GstMessage *msg = gst_message_new_error (GST_OBJECT (element), err, text);
-
-  g_error_free (err);
-  return msg;
-}
-
-/* Errors from inside a connection end that connection only: what
- * webrtcbin's SCTP elements post when a browser's call.close() aborts the
- * association is a hang-up, anything else a failure. */
-GST_START_TEST (test_errors_of_a_connection)
-{
-  GstElement *sctpenc, *queue, *tee;
-  GstMessage *msg;
-  gint64 start;
-
-  call_setup (GST_PEERJS_VIDEO_CODEC_VP8);
-  connect_both_ways ();
-
-  g_mutex_lock (&b->lock);
-  tee = gst_pad_get_parent_element (b->video_pad);
-  g_mutex_unlock (&b->lock);
-  fail_unless (gst_peerjs_connection_owns (b->conn, GST_OBJECT (tee)));
-  fail_if (gst_peerjs_connection_owns (a->conn, GST_OBJECT (tee)));
-  fail_if (gst_peerjs_connection_owns (b->conn, GST_OBJECT (b->video_filter)));
-  gst_object_unref (tee);
-
-  queue = gst_object_ref_sink (gst_element_factory_make ("queue", NULL));
-  msg = error_from (queue, "Internal data stream error");
-  gst_peerjs_connection_handle_error (a->conn, msg);
-  gst_message_unref (msg);
-  fail_unless (wait_state (a, GST_PEERJS_CONNECTION_STATE_FAILED, 2000));
-  check_reason (a, "webrtc-error");
-
-  sctpenc = gst_object_ref_sink (gst_element_factory_make ("sctpenc", NULL));
-  msg = error_from (sctpenc, "SCTP association went into error state");
-  gst_peerjs_connection_handle_error (b->conn, msg);
-  gst_message_unref (msg);
-  fail_unless (wait_state (b, GST_PEERJS_CONNECTION_STATE_DISCONNECTED, 2000));
-  check_reason (b, "remote-hangup");
-  /* the association is gone: no waiting for the aux channel to close */
-  start = g_get_monotonic_time ();
-  gst_peerjs_connection_close (b->conn);
-  fail_unless (g_get_monotonic_time () - start < 500 * 1000);
-
-  gst_peerjs_connection_close (a->conn);
-  fail_unless (is_playing (pipeline));
-  gst_object_unref (queue);
-  gst_object_unref (sctpenc);
-  call_teardown ();
 }
 
 GST_END_TEST;
@@ -1367,7 +1298,6 @@ peerjsconnection_suite (void)
   tcase_add_test (tc_conn, test_send_only_to_receive_only);
   tcase_add_test (tc_conn, test_receive_only_call);
   tcase_add_test (tc_conn, test_remote_vanishes);
-  tcase_add_test (tc_conn, test_errors_of_a_connection);
   tcase_add_test (tc_conn, test_timeout);
   tcase_add_test (tc_conn, test_answer_browser_offer_vp8);
   tcase_add_test (tc_conn, test_answer_browser_offer_h264);
