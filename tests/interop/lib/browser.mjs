@@ -35,6 +35,8 @@ const FILES = {
   '/': { file: path.join(LIB_DIR, 'page', 'index.html'), type: 'text/html; charset=utf-8' },
   '/harness.js': { file: path.join(LIB_DIR, 'page', 'harness.js'), type: 'text/javascript; charset=utf-8' },
   '/peerjs.min.js': { file: path.join(INTEROP_DIR, 'node_modules', 'peerjs', 'dist', 'peerjs.min.js'), type: 'text/javascript; charset=utf-8' },
+  // peerjs' MsgPack serializer (an ES module exporting MsgPack), imported by H.loadMsgPack()
+  '/serializer.msgpack.mjs': { file: path.join(INTEROP_DIR, 'node_modules', 'peerjs', 'dist', 'serializer.msgpack.mjs'), type: 'text/javascript; charset=utf-8' },
 };
 
 /** Static server on 127.0.0.1, ephemeral port. */
@@ -235,6 +237,70 @@ export class PeerPage {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
+
+  // --- data values and track state (room-data.test.mjs; see harness.js) ---
+
+  /** H.newDataPeer: a Peer with the MsgPack serializer, recording every received value. */
+  newDataPeer(name, id, extra = {}) {
+    return this.page.evaluate(([n, i, e]) => window.H.newDataPeer(n, i, e), [name, id ?? null, extra]);
+  }
+
+  /** Open a DataConnection recording its values; returns its key. */
+  connectData(from, to, opts = {}) {
+    return this.page.evaluate(([f, t, o]) => window.H.connectData(f, t, o), [from, to, opts]);
+  }
+
+  /** Record the values of an existing DataConnection. */
+  recordValues(key) { return this.page.evaluate((k) => window.H.recordValues(k), key); }
+
+  valueCount(key) { return this.page.evaluate((k) => window.H.valueCount(k), key); }
+
+  valuesOf(key, from = 0) { return this.page.evaluate(([k, f]) => window.H.valuesOf(k, f), [key, from]); }
+
+  /**
+   * Wait (bounded) until `key` received `n` values from index `from` on
+   * (optionally only counting those `keep(typed)` accepts); returns [{i, t, v}].
+   */
+  async waitValues(key, n, { from = 0, timeout = 10000, keep = null } = {}) {
+    const deadline = now() + timeout;
+    for (;;) {
+      const count = await this.valueCount(key);
+      if (count - from >= n) {
+        const vals = await this.valuesOf(key, from);
+        const kept = keep ? vals.filter((x) => keep(x.v)) : vals;
+        if (kept.length >= n) return kept;
+      }
+      if (now() > deadline) {
+        const vals = await this.valuesOf(key, from);
+        throw new Error(`${this.name}: ${key} received ${vals.length} values (want ${n}${keep ? ' kept' : ''}) in ${timeout} ms: ` +
+          JSON.stringify(vals.map((x) => x.v)).slice(0, 800));
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Send typed values (H.toTyped form) in order; returns the send times. */
+  sendTyped(key, typed) { return this.page.evaluate(([k, v]) => window.H.sendTyped(k, v), [key, typed]); }
+
+  /** Raw frames on the RTCDataChannel: [{hex} | {text}]. */
+  sendRawFrames(key, frames) { return this.page.evaluate(([k, f]) => window.H.sendRawFrames(k, f), [key, frames]); }
+
+  dataConns(name, remote = null) { return this.page.evaluate(([n, r]) => window.H.dataConns(n, r), [name, remote]); }
+
+  setLocalTracks(o) { return this.page.evaluate((x) => window.H.setLocalTracks(x), o); }
+
+  announceTrackState(name, remote, state = null) {
+    return this.page.evaluate(([n, r, s]) => window.H.announceTrackState(n, r, s), [name, remote, state]);
+  }
+
+  speakTrackState(name) { return this.page.evaluate((n) => window.H.speakTrackState(n), name); }
+
+  connectControl(from, to) { return this.page.evaluate(([f, t]) => window.H.connectControl(f, t), [from, to]); }
+
+  videoLuma(key) { return this.page.evaluate((k) => window.H.videoLuma(k), key); }
+
+  /** Luma and RMS sampled over `ms` (H.mediaWindow). */
+  mediaWindow(key, ms = 1000) { return this.page.evaluate(([k, m]) => window.H.mediaWindow(k, m), [key, ms]); }
 
   async closePage() {
     await this.context.close().catch(() => {});

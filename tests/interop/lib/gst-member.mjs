@@ -182,6 +182,8 @@ export class GstMember extends GstProcess {
     if (o.freq) args.push('--freq', String(o.freq));
     if (o.statsMs) args.push('--stats-ms', String(o.statsMs));
     if (o.noLink) args.push('--no-link');
+    if (o.pattern) args.push('--pattern', o.pattern);
+    if (o.volume != null) args.push('--volume', String(o.volume));
     for (const [k, v] of Object.entries(o.set ?? {})) args.push('--set', `${k}=${v}`);
     super(o.label ?? `gst-member ${o.peerId}`, PYTHON, args, o);
     this.peerId = o.peerId;
@@ -200,13 +202,57 @@ export class GstMember extends GstProcess {
           if (this.verbose && process.env.INTEROP_VERBOSE === '2') this._note(line);
           return;
         }
-        this._note(line);
+        // peerjs-data values can be 80 kB of hex: keep the diagnostics short
+        this._note(line.length > 2000 ? `${line.slice(0, 2000)}… (${line.length} chars)` : line);
         this._push(e);
         return;
       }
     }
     this._note(`${stream}: ${line}`);
   }
+
+  // --- the room's data API (JSON commands on stdin, see gst-member.py) ---
+
+  /** Run a JSON command; resolves with its result event ({ok, value, error}). */
+  async command(cmd, { timeout = 5000 } = {}) {
+    this.cmdId = (this.cmdId ?? 0) + 1;
+    const id = this.cmdId;
+    const since = this.seq;
+    this.child.stdin.write(JSON.stringify({ ...cmd, id }) + '\n');
+    return this.waitEvent((e) => e.ev === 'result' && e.id === id,
+      { since, timeout, what: `result of ${cmd.cmd} #${id}` });
+  }
+
+  /** As command(), but throws unless the command ran (ok: true); returns its value. */
+  async call(cmd, opts) {
+    const r = await this.command(cmd, opts);
+    if (!r.ok) throw new Error(`${this.label}: ${cmd.cmd} failed: ${r.error}`);
+    return r.value;
+  }
+
+  /** send-json signal: target = member ID, dc_… connection ID, '' or '*'; returns its boolean. */
+  sendJson(target, json) { return this.call({ cmd: 'send-json', target, json }); }
+
+  /** send-data with bytes (Uint8Array/Buffer or a hex string) as GVariant `ay`. */
+  sendBytes(target, bytes) {
+    const hex = typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('hex');
+    return this.call({ cmd: 'send-data', target, hex });
+  }
+
+  /** send-data with a value built as a GVariant (objects a{sv}, arrays av, {$hex} ay, ints x, floats d). */
+  sendValue(target, value) { return this.call({ cmd: 'send-data', target, value }); }
+
+  /** connect-data: returns the connection ID (or null). */
+  connectData(peer, { label = null, serialization = null, reliable = true } = {}) {
+    return this.call({ cmd: 'connect-data', peer, label, serialization, reliable });
+  }
+
+  closeData(connection) { return this.call({ cmd: 'close-data', connection }); }
+
+  /** Set a room property while running (e.g. video-enabled); returns the value read back. */
+  setProp(prop, value) { return this.call({ cmd: 'set', prop, value }); }
+
+  getProp(prop) { return this.call({ cmd: 'get', prop }); }
 
   _politeStop() { try { this.child.stdin.write('quit\n'); } catch { /* gone */ } }
 

@@ -23,6 +23,24 @@
 #
 # stdin: "stats" prints stats at once, "quit" (or EOF: the test runner died)
 # sets the pipeline to NULL and exits 0. SIGINT/SIGTERM do the same.
+# A line that is a JSON object is a command for the room's data API; each is
+# answered by {"ev":"result","id":<its id>,"cmd":…,"ok":bool,"value":…,"error":…}:
+#
+#   {"cmd":"send-json","id":1,"target":"dc_…"|"alice"|"*","json":"{\"a\":1}"}
+#   {"cmd":"send-data","id":2,"target":…,"hex":"0102ff"}           bytes (GVariant ay)
+#   {"cmd":"send-data","id":3,"target":…,"value":<JSON, {"$hex":"…"} = bytes>}
+#                     any value as a GVariant: objects a{sv}, arrays av, strings s,
+#                     booleans b, integers x, other numbers d, {"$hex"} ay
+#   {"cmd":"connect-data","id":4,"peer":"alice","label":null,"serialization":"json","reliable":true}
+#                     -> value = the new connection ID
+#   {"cmd":"close-data","id":5,"connection":"dc_…"}
+#   {"cmd":"set","id":6,"prop":"video-enabled","value":false}      any room property
+#   {"cmd":"get","id":7,"prop":"video-enabled"}
+#
+# peerjs-data messages carry their GstBuffer `data` as a hex string (plus
+# "data-size"); the data-received signal, when the room has it, is printed as
+#   {"ev":"data-received","peer_id":…,"connection_id":…,"label":…,
+#    "serialization":…,"value":<JSON; bytes as {"$hex":"…"}>,"type":"a{sv}"}
 # Exit 2: the element lacks something the tests need (property, pad).
 #
 # Needs the system python3 with gi + Gst (python3-gi, python3-gst-1.0), and
@@ -60,9 +78,17 @@ def out(ev, **kw):
         sys.stdout.flush()
 
 
+def buffer_hex(buf):
+    return buf.extract_dup(0, buf.get_size()).hex()
+
+
 def gvalue_to_json(v):
     if isinstance(v, (GObject.GEnum, GObject.GFlags)):
         return v.value_nick
+    if isinstance(v, Gst.Buffer):
+        return buffer_hex(v)
+    if isinstance(v, GLib.Variant):
+        return variant_to_json(v)
     if isinstance(v, (str, int, float, bool)) or v is None:
         return v
     if isinstance(v, (list, tuple)):
@@ -77,10 +103,66 @@ def structure_to_json(s):
     for i in range(s.n_fields()):
         name = s.nth_field_name(i)
         try:
-            fields[name] = gvalue_to_json(s.get_value(name))
+            v = s.get_value(name)
+            fields[name] = gvalue_to_json(v)
+            if isinstance(v, Gst.Buffer):
+                fields[name + "-size"] = v.get_size()
         except Exception:  # a type introspection cannot convert
             fields[name] = None
     return fields
+
+
+def variant_to_json(v):
+    """A GVariant of the data value model as JSON; bytes as {"$hex": …},
+    anything unexpected as {"$variant": <its text form>}."""
+    t = v.get_type_string()
+    if t == "v":
+        return variant_to_json(v.get_variant())
+    if t == "ay":
+        return {"$hex": bytes(v.get_data_as_bytes().get_data() or b"").hex()}
+    if t in ("s", "o", "g"):
+        return v.get_string()
+    if t == "b":
+        return v.get_boolean()
+    if t in ("y", "n", "q", "i", "u", "x", "t", "h", "d"):
+        return v.unpack()
+    if t.startswith("m"):
+        inner = v.get_maybe()
+        return None if inner is None else variant_to_json(inner)
+    if t == "()":
+        return None
+    if t.startswith("a{"):
+        out = {}
+        for i in range(v.n_children()):
+            e = v.get_child_value(i)
+            k = e.get_child_value(0)
+            key = k.get_string() if k.get_type_string() == "s" else k.print_(False)
+            out[key] = variant_to_json(e.get_child_value(1))
+        return out
+    if t.startswith("a") or t.startswith("("):
+        return [variant_to_json(v.get_child_value(i)) for i in range(v.n_children())]
+    return {"$variant": v.print_(True)}
+
+
+def json_to_variant(x):
+    """JSON (with {"$hex": "…"} for bytes) -> a GVariant send-data accepts."""
+    if isinstance(x, dict) and set(x) == {"$hex"}:
+        return GLib.Variant("ay", bytes.fromhex(x["$hex"]))
+    if isinstance(x, bool):
+        return GLib.Variant("b", x)
+    if isinstance(x, int):
+        return GLib.Variant("x", x)
+    if isinstance(x, float):
+        return GLib.Variant("d", x)
+    if isinstance(x, str):
+        return GLib.Variant("s", x)
+    if isinstance(x, list):
+        return GLib.Variant("av", [json_to_variant(e) for e in x])
+    if isinstance(x, dict):
+        return GLib.Variant("a{sv}", {k: json_to_variant(e) for k, e in x.items()})
+    if x is None:
+        return GLib.Variant("mv", None)
+    raise ValueError("cannot make a GVariant of %r" % (x,))
 
 
 def level_values(s, field):
@@ -148,6 +230,9 @@ class Member:
 
         room.connect("pad-added", self.on_pad_added)
         room.connect("pad-removed", self.on_pad_removed)
+        if GObject.signal_lookup("data-received", type(room)):
+            room.connect("data-received", self.on_data_received)
+        self.stdin_buf = b""
         bus = self.pipeline.get_bus()
         bus.add_signal_watch()
         bus.connect("message", self.on_message)
@@ -302,19 +387,85 @@ class Member:
         out("stats", pads=pads)
         return True
 
-    def on_stdin(self, source, cond):
-        if cond & (GLib.IOCondition.HUP | GLib.IOCondition.ERR):
-            line = b""
-        else:
-            line = os.read(0, 4096)
-        if not line:
-            self.quit(0)
-            return False
-        for cmd in line.decode(errors="replace").split():
+    def on_data_received(self, element, peer_id, connection_id, label, serialization, value):
+        # a webrtcbin thread; out() is thread-safe
+        try:
+            val = variant_to_json(value) if value is not None else None
+            vtype = value.get_type_string() if value is not None else None
+        except Exception as e:  # noqa: BLE001
+            val, vtype = {"$error": str(e)}, None
+        out("data-received", peer_id=peer_id, connection_id=connection_id, label=label,
+            serialization=serialization, value=val, type=vtype)
+
+    def command(self, c):
+        """A JSON command from stdin (see the header); answered with a result event."""
+        cmd = c.get("cmd")
+        res = {"id": c.get("id"), "cmd": cmd}
+        try:
+            if cmd == "send-json":
+                res["value"] = self.room.emit("send-json", c.get("target") or "", c["json"])
+            elif cmd == "send-data":
+                if "hex" in c:
+                    v = GLib.Variant("ay", bytes.fromhex(c["hex"]))
+                else:
+                    v = json_to_variant(c["value"])
+                res["value"] = self.room.emit("send-data", c.get("target") or "", v)
+            elif cmd == "connect-data":
+                res["value"] = self.room.emit("connect-data", c["peer"], c.get("label"),
+                                              c.get("serialization"), bool(c.get("reliable", True)))
+            elif cmd == "close-data":
+                res["value"] = self.room.emit("close-data", c["connection"])
+            elif cmd == "set":
+                pspec = self.room.find_property(c["prop"])
+                if pspec is None:
+                    raise ValueError("no property %s" % c["prop"])
+                v = c["value"]
+                if isinstance(v, str) and pspec.value_type != GObject.TYPE_STRING:
+                    Gst.util_set_object_arg(self.room, c["prop"], v)
+                else:
+                    self.room.set_property(c["prop"], v)
+                res["value"] = gvalue_to_json(self.room.get_property(c["prop"]))
+            elif cmd == "get":
+                res["value"] = gvalue_to_json(self.room.get_property(c["prop"]))
+            else:
+                raise ValueError("unknown command %r" % (cmd,))
+            res["ok"] = True
+        except Exception as e:  # noqa: BLE001 -- reported to the test
+            res["ok"] = False
+            res["error"] = "%s: %s" % (type(e).__name__, e)
+        out("result", **res)
+
+    def on_line(self, line):
+        text = line.decode(errors="replace").strip()
+        if text.startswith("{"):
+            try:
+                c = json.loads(text)
+            except ValueError as e:
+                out("result", id=None, cmd=None, ok=False, error="bad JSON command: %s" % e)
+                return
+            self.command(c)
+            return
+        for cmd in text.split():
             if cmd == "stats":
                 self.stats()
             elif cmd == "quit":
                 self.quit(0)
+
+    def on_stdin(self, source, cond):
+        if cond & GLib.IOCondition.IN:
+            data = os.read(0, 65536)
+        else:
+            data = b""
+        if not data:
+            if self.stdin_buf:
+                self.on_line(self.stdin_buf)
+                self.stdin_buf = b""
+            self.quit(0)
+            return False
+        self.stdin_buf += data
+        while b"\n" in self.stdin_buf:
+            line, _, self.stdin_buf = self.stdin_buf.partition(b"\n")
+            self.on_line(line)
         return True
 
     def quit(self, code):

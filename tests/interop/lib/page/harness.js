@@ -430,6 +430,271 @@
     delete H.rooms[name];
   };
 
+
+  // --- data values, type-faithful (room-data.test.mjs) --------------------
+  //
+  // Values cross page.evaluate() in a tagged form that keeps what JSON
+  // loses: {t:'string'|'int'|'float'|'bool', v}, {t:'null'}, {t:'undefined'},
+  // {t:'ArrayBuffer'|'Uint8Array'|<other view class>, hex}, {t:'array', v:[…]},
+  // {t:'object', v:{key: …}}. 'int' = Number.isInteger (JavaScript has one
+  // number type; the wire formats do tell integers from doubles, and an
+  // integer never arrives as 1.5). Every value received on a DataConnection
+  // of a peer made with H.newDataPeer / opened with H.connectData is kept in
+  // H.values[key] = [{i, t, v}] (not in H.events: 40 kB values would flood
+  // the log).
+
+  const hexOf = (u8) => {
+    let s = '';
+    for (let i = 0; i < u8.length; i++) s += (u8[i] < 16 ? '0' : '') + u8[i].toString(16);
+    return s;
+  };
+  const bytesOf = (hex) => {
+    const u8 = new Uint8Array(hex.length >> 1);
+    for (let i = 0; i < u8.length; i++) u8[i] = parseInt(hex.substr(i * 2, 2), 16);
+    return u8;
+  };
+  H.hexOf = hexOf;
+  H.bytesOf = bytesOf;
+
+  function toTyped(v) {
+    if (v === null) return { t: 'null' };
+    if (v === undefined) return { t: 'undefined' };
+    switch (typeof v) {
+      case 'string': return { t: 'string', v };
+      case 'boolean': return { t: 'bool', v };
+      case 'number':
+        if (!Number.isFinite(v)) return { t: 'float', v: String(v) };
+        return Number.isInteger(v) ? { t: 'int', v } : { t: 'float', v };
+      case 'bigint': return { t: 'bigint', v: String(v) };
+      default: break;
+    }
+    if (v instanceof ArrayBuffer) return { t: 'ArrayBuffer', hex: hexOf(new Uint8Array(v)) };
+    if (ArrayBuffer.isView(v))
+      return { t: v.constructor.name, hex: hexOf(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)) };
+    if (Array.isArray(v)) return { t: 'array', v: v.map(toTyped) };
+    if (typeof v === 'object') {
+      const o = {};
+      for (const k of Object.keys(v)) o[k] = toTyped(v[k]);
+      const ctor = v.constructor ? v.constructor.name : null;
+      return ctor && ctor !== 'Object' ? { t: 'object', ctor, v: o } : { t: 'object', v: o };
+    }
+    return { t: typeof v, v: String(v) };
+  }
+  function fromTyped(x) {
+    switch (x.t) {
+      case 'null': return null;
+      case 'undefined': return undefined;
+      case 'string': case 'bool': case 'int': return x.v;
+      case 'float': return typeof x.v === 'string' ? Number(x.v) : x.v;
+      case 'ArrayBuffer': return bytesOf(x.hex).buffer;
+      case 'Uint8Array': return bytesOf(x.hex);
+      case 'array': return x.v.map(fromTyped);
+      case 'object': {
+        const o = {};
+        for (const k of Object.keys(x.v)) o[k] = fromTyped(x.v[k]);
+        return o;
+      }
+      default: throw new Error(`fromTyped: unknown tag ${x.t}`);
+    }
+  }
+  H.toTyped = toTyped;
+  H.fromTyped = fromTyped;
+
+  H.values = {};                 // key -> [{i, t, v: typed}]
+  function recordValues(key, c) {
+    if (H.values[key]) return key;
+    const list = H.values[key] = [];
+    c.on('data', (d) => list.push({ i: list.length, t: now(), v: toTyped(d) }));
+    return key;
+  }
+
+  H.MsgPack = null;
+  /** Load peerjs' MsgPack serializer (dist/serializer.msgpack.mjs, served by lib/browser.mjs). */
+  H.loadMsgPack = async () => {
+    if (!H.MsgPack) H.MsgPack = (await import('/serializer.msgpack.mjs')).MsgPack;
+    return typeof H.MsgPack;
+  };
+
+  /**
+   * A Peer as H.newPeer, with the MsgPack serializer registered
+   * (serializers: {MsgPack}) and every received value of every DataConnection
+   * recorded in H.values (incoming ones included). Resolves once the
+   * serializer is loaded; does not wait for 'open'.
+   */
+  H.newDataPeer = async (name, id, extra = {}) => {
+    await H.loadMsgPack();
+    H.newPeer(name, id, { ...extra, serializers: { MsgPack: H.MsgPack, msgpack: H.MsgPack } });
+    H.peers[name].on('connection', (dc) => recordValues(`${name}:${dc.connectionId}`, dc));
+    return true;
+  };
+
+  /** H.connect, recording received values (H.values). opts as peer.connect(). */
+  H.connectData = (from, to, opts = {}) => {
+    const key = H.connect(from, to, opts);
+    recordValues(key, H.conns[key]);
+    return key;
+  };
+
+  /** Record the received values of an existing DataConnection too. */
+  H.recordValues = (key) => recordValues(key, H.conns[key]);
+
+  /** Number of values received on `key` (after index `from`). */
+  H.valueCount = (key) => (H.values[key] ? H.values[key].length : 0);
+  /** Received values of `key` from index `from` on: [{i, t, v}]. */
+  H.valuesOf = (key, from = 0) => (H.values[key] ? H.values[key].slice(from) : []);
+
+  /**
+   * Send typed values on a DataConnection, in order; awaits each send()
+   * (MsgPack's is a promise). Returns the send times.
+   */
+  H.sendTyped = async (key, typedValues) => {
+    const c = H.conns[key];
+    if (!c) throw new Error(`sendTyped: no connection ${key}`);
+    const times = [];
+    for (const x of typedValues) {
+      times.push(now());
+      await c.send(fromTyped(x));
+    }
+    return times;
+  };
+
+  /**
+   * Send raw frames on the underlying RTCDataChannel, bypassing the
+   * serializer: {hex} = a binary frame, {text} = a text frame.
+   */
+  H.sendRawFrames = (key, frames) => {
+    const c = H.conns[key];
+    if (!c || !c.dataChannel) throw new Error(`sendRawFrames: no data channel on ${key}`);
+    const times = [];
+    for (const f of frames) {
+      times.push(now());
+      c.dataChannel.send(f.hex !== undefined ? bytesOf(f.hex) : f.text);
+    }
+    return times;
+  };
+
+  /** Data connections of Peer `name` (optionally only those with member `remote`). */
+  H.dataConns = (name, remote = null) => Object.entries(H.conns)
+    .filter(([k, c]) => k.startsWith(name + ':') && c.type === 'data' && (!remote || c.peer === remote))
+    .map(([key, c]) => ({ key, peer: c.peer, connectionId: c.connectionId, label: c.label,
+      serialization: c.serialization, reliable: c.reliable, open: c.open }));
+
+  // --- track state (docs/track-state.md) ------------------------------------
+
+  /** Turn the local camera / microphone tracks on or off (track.enabled); undefined = unchanged. */
+  H.setLocalTracks = ({ video, audio } = {}) => {
+    if (!H.localStream) throw new Error('setLocalTracks before getLocalStream()');
+    for (const t of H.localStream.getVideoTracks()) if (video !== undefined) t.enabled = !!video;
+    for (const t of H.localStream.getAudioTracks()) if (audio !== undefined) t.enabled = !!audio;
+    rec('local', 'tracks', { video, audio });
+    return H.localStream.getTracks().map((t) => ({ kind: t.kind, enabled: t.enabled, readyState: t.readyState }));
+  };
+
+  H.localTrackState = () => ({
+    videoEnabled: !!H.localStream && H.localStream.getVideoTracks().some((t) => t.enabled),
+    audioEnabled: !!H.localStream && H.localStream.getAudioTracks().some((t) => t.enabled),
+  });
+
+  /**
+   * Announce {type:'track-state', videoEnabled, audioEnabled} (the current
+   * local track state unless given) on every open DataConnection of Peer
+   * `name` with member `remote` (raw ones excepted: docs/track-state.md).
+   * Returns the keys it was sent on.
+   */
+  H.announceTrackState = async (name, remote, state = null) => {
+    const st = state ?? H.localTrackState();
+    const msg = { type: 'track-state', videoEnabled: !!st.videoEnabled, audioEnabled: !!st.audioEnabled };
+    const sent = [];
+    for (const d of H.dataConns(name, remote)) {
+      if (!d.open || d.serialization === 'raw') continue;
+      await H.conns[d.key].send(msg);
+      sent.push(d.key);
+    }
+    rec(name, 'announced', { remote, ...msg, on: sent });
+    return sent;
+  };
+
+  /**
+   * Make Peer `name` speak the track-state format like the app of
+   * docs/track-state.md: every DataConnection with a member (incoming ones
+   * too) gets our state announced when it opens.
+   */
+  H.speakTrackState = (name) => {
+    const p = H.peers[name];
+    const hook = (c) => c.on('open', () => {
+      const st = H.localTrackState();
+      c.send({ type: 'track-state', videoEnabled: st.videoEnabled, audioEnabled: st.audioEnabled });
+      rec(name, 'announced', { remote: c.peer, ...st, on: [`${name}:${c.connectionId}`], onOpen: true });
+    });
+    p.on('connection', hook);
+    for (const d of H.dataConns(name)) if (!d.open) hook(H.conns[d.key]);
+    H.speaking = H.speaking || {};
+    H.speaking[name] = hook;
+    return true;
+  };
+
+  /** H.connectData that also announces on open when `name` speaks the track-state format. */
+  H.connectControl = (from, to, opts = { label: 'peerjs-room', serialization: 'binary', reliable: true }) => {
+    const key = H.connectData(from, to, opts);
+    if (H.speaking && H.speaking[from]) H.speaking[from](H.conns[key]);
+    return key;
+  };
+
+  // --- remote picture and sound, measured -----------------------------------
+
+  const lumaCanvas = document.createElement('canvas');
+  lumaCanvas.width = 64;
+  lumaCanvas.height = 48;
+
+  /** Luma (BT.601, 0..255) of the remote video of `key` right now: {mean, min, max, w, h}. */
+  H.videoLuma = (key) => {
+    const m = H.media[key];
+    if (!m || !m.video.videoWidth) return null;
+    const ctx = lumaCanvas.getContext('2d', { willReadFrequently: true });
+    ctx.drawImage(m.video, 0, 0, lumaCanvas.width, lumaCanvas.height);
+    const px = ctx.getImageData(0, 0, lumaCanvas.width, lumaCanvas.height).data;
+    let sum = 0, min = 255, max = 0;
+    const n = px.length / 4;
+    for (let i = 0; i < px.length; i += 4) {
+      const y = 0.299 * px[i] + 0.587 * px[i + 1] + 0.114 * px[i + 2];
+      sum += y;
+      if (y < min) min = y;
+      if (y > max) max = y;
+    }
+    return { mean: Math.round((sum / n) * 10) / 10, min: Math.round(min), max: Math.round(max),
+      w: m.video.videoWidth, h: m.video.videoHeight, frames: m.frames };
+  };
+
+  /**
+   * Over `ms` milliseconds, sample the remote video's luma (every 100 ms) and
+   * the remote audio's RMS (every 20 ms, the analyser's last 2048 samples):
+   * {luma: {min, max, mean of the means, n}, rms: {min, max, mean, n}, frames}.
+   */
+  H.mediaWindow = (key, ms = 1000) => new Promise((resolve) => {
+    const m = H.media[key];
+    const out = { luma: { min: Infinity, max: -Infinity, sum: 0, n: 0 },
+      rms: { min: Infinity, max: -Infinity, sum: 0, n: 0 }, frames0: m ? m.frames : 0 };
+    const add = (o, x) => { o.n++; o.sum += x; if (x < o.min) o.min = x; if (x > o.max) o.max = x; };
+    const buf = new Float32Array(2048);
+    const a = setInterval(() => {
+      const mm = H.media[key];
+      if (!mm || !mm.audio) return;
+      mm.audio.analyser.getFloatTimeDomainData(buf);
+      let s = 0;
+      for (let i = 0; i < buf.length; i++) s += buf[i] * buf[i];
+      add(out.rms, Math.sqrt(s / buf.length));
+    }, 20);
+    const v = setInterval(() => { const l = H.videoLuma(key); if (l) add(out.luma, l.mean); }, 100);
+    setTimeout(() => {
+      clearInterval(a);
+      clearInterval(v);
+      const fin = (o, digits) => (o.n ? { min: +o.min.toFixed(digits), max: +o.max.toFixed(digits),
+        mean: +(o.sum / o.n).toFixed(digits), n: o.n } : { n: 0 });
+      const mm = H.media[key];
+      resolve({ luma: fin(out.luma, 1), rms: fin(out.rms, 4), frames: (mm ? mm.frames : 0) - out.frames0 });
+    }, ms);
+  });
+
   H.destroy = (name) => { const p = H.peers[name]; if (p && !p.destroyed) p.destroy(); };
 
   log('harness ready, peerjs', typeof window.peerjs, window.peerjs && typeof window.peerjs.Peer);
