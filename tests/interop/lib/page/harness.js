@@ -622,6 +622,7 @@
   H.speakTrackState = (name) => {
     const p = H.peers[name];
     const hook = (c) => c.on('open', () => {
+      if (c.serialization === 'raw') return;   // not understood there (docs/track-state.md)
       const st = H.localTrackState();
       c.send({ type: 'track-state', videoEnabled: st.videoEnabled, audioEnabled: st.audioEnabled });
       rec(name, 'announced', { remote: c.peer, ...st, on: [`${name}:${c.connectionId}`], onOpen: true });
