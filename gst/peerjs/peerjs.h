@@ -15,6 +15,9 @@
 #include <gst/peerjs/gstpeerjsprotocol.h>
 #include <gst/peerjs/gstpeerjssession.h>
 #include <gst/peerjs/gstpeerjsserver.h>
+#include <gst/peerjs/gstpeerjsvalue.h>
+#include <gst/peerjs/gstpeerjsbinarypack.h>
+#include <gst/peerjs/gstpeerjsmsgpack.h>
 
 G_BEGIN_DECLS
 
