@@ -55,6 +55,7 @@
 #include "gstpeerjsbin.h"
 #include "gstpeerjsfanout.h"
 #include "gstpeerjsmesh.h"
+#include "gstpeerjstrackwatch.h"
 #include "gstpeerjspad.h"
 #include "gstpeerjspolicy.h"
 
@@ -74,6 +75,8 @@ GST_DEBUG_CATEGORY_STATIC (GST_CAT_DEFAULT);
 #define DEFAULT_VIDEO_CODEC GST_PEERJS_VIDEO_CODEC_VP8
 #define DEFAULT_VIDEO_BITRATE GST_PEERJS_DEFAULT_VIDEO_BITRATE
 #define DEFAULT_CONNECTION_TIMEOUT 10000
+#define DEFAULT_VIDEO_ENABLED TRUE
+#define DEFAULT_AUDIO_ENABLED TRUE
 
 enum
 {
@@ -92,12 +95,19 @@ enum
   PROP_VIDEO_CODEC,
   PROP_VIDEO_BITRATE,
   PROP_CONNECTION_TIMEOUT,
+  PROP_VIDEO_ENABLED,
+  PROP_AUDIO_ENABLED,
 };
 
 enum
 {
   SIGNAL_ADD_PEER,
   SIGNAL_REMOVE_PEER,
+  SIGNAL_SEND_DATA,
+  SIGNAL_SEND_JSON,
+  SIGNAL_CONNECT_DATA,
+  SIGNAL_CLOSE_DATA,
+  SIGNAL_DATA_RECEIVED,
   LAST_SIGNAL
 };
 
@@ -135,7 +145,10 @@ typedef struct
   GstPeerJSVideoCodec video_codec;
   guint video_bitrate;
   guint connection_timeout;
+  gboolean video_enabled, audio_enabled;
   GstPeerJSMesh *mesh;
+  GstPeerJSDataHub *data;       /* the mesh's */
+  GstPeerJSTrackWatch *watch;
 
   /* state-change and pad-request threads */
   GstPeerJSSession *session;
@@ -306,6 +319,8 @@ on_member_pad_added (GstPeerJSMesh * mesh, GstPad * target,
   gchar *name = gst_peerjs_policy_pad_name (kind == GST_PEERJS_TRACK_VIDEO ?
       "video" : "audio", peer_id);
   GstPad *stale = gst_element_get_static_pad (GST_ELEMENT (self), name);
+  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
+  GstPeerJSTrackWatch *watch;
   GstPad *pad;
 
   /* a member that called again before its old call was cleaned up */
@@ -328,6 +343,14 @@ on_member_pad_added (GstPeerJSMesh * mesh, GstPad * target,
       gst_object_unref);
   gst_element_add_pad (GST_ELEMENT (self), pad);
   g_free (name);
+
+  GST_OBJECT_LOCK (self);
+  watch = priv->watch ? gst_object_ref (priv->watch) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (watch) {
+    gst_peerjs_track_watch_add_pad (watch, target, peer_id, kind);
+    gst_object_unref (watch);
+  }
 }
 
 static void
@@ -337,13 +360,183 @@ on_member_pad_removed (GstPeerJSMesh * mesh, GstPad * target,
   /* the target may already be unlinked from its ghost: find the ghost
    * through what on_member_pad_added left on the target */
   GstPad *ghost = g_object_steal_data (G_OBJECT (target), GHOST_KEY);
+  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
+  GstPeerJSTrackWatch *watch;
 
+  GST_OBJECT_LOCK (self);
+  watch = priv->watch ? gst_object_ref (priv->watch) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (watch) {
+    gst_peerjs_track_watch_remove_pad (watch, target);
+    gst_object_unref (watch);
+  }
   if (!ghost)
     return;
   GST_INFO_OBJECT (self, "removing pad %s", GST_PAD_NAME (ghost));
   gst_pad_set_active (ghost, FALSE);
   gst_element_remove_pad (GST_ELEMENT (self), ghost);
   gst_object_unref (ghost);
+}
+
+/* ---- data connections and the track state ---- */
+
+static void
+on_data_value (GstPeerJSDataHub * hub, const gchar * peer_id,
+    const gchar * connection_id, const gchar * label,
+    const gchar * serialization, GVariant * value, GstPeerJSBin * self)
+{
+  g_signal_emit (self, bin_signals[SIGNAL_DATA_RECEIVED], 0, peer_id,
+      connection_id, label, serialization, value);
+}
+
+static void
+on_track_state (GstPeerJSDataHub * hub, const gchar * peer_id,
+    gboolean video, gboolean audio, GstPeerJSBin * self)
+{
+  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
+  GstPeerJSTrackWatch *watch;
+
+  GST_OBJECT_LOCK (self);
+  watch = priv->watch ? gst_object_ref (priv->watch) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (watch) {
+    gst_peerjs_track_watch_set_announced (watch, peer_id);
+    gst_object_unref (watch);
+  }
+}
+
+/* The running element's data hub (transfer full), or NULL and @error. */
+static GstPeerJSDataHub *
+running_hub (GstPeerJSBin * self, GError ** error)
+{
+  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
+  GstPeerJSDataHub *hub;
+
+  GST_OBJECT_LOCK (self);
+  hub = priv->data ? gst_object_ref (priv->data) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (!hub)
+    g_set_error (error, GST_PEERJS_ERROR, GST_PEERJS_ERROR_DISCONNECTED,
+        "the element is not running (set it to PAUSED or PLAYING first)");
+  return hub;
+}
+
+/* Action signals have no GError: a failure is logged and posted. */
+static void
+report_data_error (GstPeerJSBin * self, const gchar * target,
+    const GError * error)
+{
+  GST_WARNING_OBJECT (self, "data for '%s': %s", GST_STR_NULL (target),
+      error->message);
+  post_element_message (self, gst_structure_new ("peerjs-error",
+          "type", G_TYPE_STRING, "send-failed",
+          "peer-id", G_TYPE_STRING, target ? target : "",
+          "message", G_TYPE_STRING, error->message, NULL));
+}
+
+static gboolean
+send_data (GstPeerJSBin * self, const gchar * target, GVariant * value)
+{
+  GstPeerJSDataHub *hub;
+  GError *error = NULL;
+  guint sent = 0;
+
+  if (!value)
+    g_set_error (&error, GST_PEERJS_DATA_ERROR,
+        GST_PEERJS_DATA_ERROR_UNSUPPORTED, "no value to send");
+  else if ((hub = running_hub (self, &error))) {
+    sent = gst_peerjs_data_hub_send (hub, target, value, &error);
+    gst_object_unref (hub);
+  }
+  if (!sent) {
+    report_data_error (self, target, error);
+    g_error_free (error);
+  }
+  return sent > 0;
+}
+
+static gboolean
+send_json (GstPeerJSBin * self, const gchar * target, const gchar * json)
+{
+  GError *error = NULL;
+  GVariant *value = json ? gst_peerjs_value_from_json (json, -1, &error) : NULL;
+  gboolean ok;
+
+  if (json && !value) {
+    report_data_error (self, target, error);
+    g_error_free (error);
+    return FALSE;
+  }
+  ok = send_data (self, target, value);
+  if (value)
+    g_variant_unref (value);
+  return ok;
+}
+
+static gchar *
+connect_data (GstPeerJSBin * self, const gchar * peer_id, const gchar * label,
+    const gchar * serialization, gboolean reliable)
+{
+  GstPeerJSSerialization ser;
+  GstPeerJSDataHub *hub = NULL;
+  GError *error = NULL;
+  gchar *id = NULL;
+
+  if (!gst_peerjs_serialization_from_string (serialization, &ser))
+    g_set_error (&error, GST_PEERJS_DATA_ERROR,
+        GST_PEERJS_DATA_ERROR_UNSUPPORTED, "unknown serialization '%s': "
+        "binary, json, raw or MsgPack", serialization);
+  else if ((hub = running_hub (self, &error)))
+    id = gst_peerjs_data_hub_open (hub, peer_id, label && *label ? label :
+        NULL, ser, reliable, &error);
+  if (hub)
+    gst_object_unref (hub);
+  if (!id) {
+    report_data_error (self, peer_id, error);
+    g_error_free (error);
+  }
+  return id;
+}
+
+static gboolean
+close_data (GstPeerJSBin * self, const gchar * connection_id)
+{
+  GstPeerJSDataHub *hub = running_hub (self, NULL);
+  gboolean closed;
+
+  if (!hub)
+    return FALSE;
+  closed = connection_id && gst_peerjs_data_hub_close (hub, connection_id);
+  gst_object_unref (hub);
+  return closed;
+}
+
+/* Applies video-enabled/audio-enabled: the switches in the fan-out and
+ * the announcement to every member. */
+static void
+apply_track_state (GstPeerJSBin * self)
+{
+  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
+  GstPeerJSFanout *fanout;
+  GstPeerJSDataHub *hub;
+  gboolean video, audio;
+
+  GST_OBJECT_LOCK (self);
+  video = priv->video_enabled;
+  audio = priv->audio_enabled;
+  fanout = priv->fanout ? gst_object_ref (priv->fanout) : NULL;
+  hub = priv->data ? gst_object_ref (priv->data) : NULL;
+  GST_OBJECT_UNLOCK (self);
+
+  if (fanout) {
+    gst_peerjs_fanout_set_enabled (fanout, GST_PEERJS_TRACK_VIDEO, video);
+    gst_peerjs_fanout_set_enabled (fanout, GST_PEERJS_TRACK_AUDIO, audio);
+    gst_object_unref (fanout);
+  }
+  if (hub) {
+    gst_peerjs_data_hub_set_track_state (hub, video, audio);
+    gst_object_unref (hub);
+  }
 }
 
 /* ---- local media: request pads into the fan-out ---- */
@@ -377,6 +570,7 @@ gst_peerjs_bin_request_new_pad (GstElement * element, GstPadTemplate * templ,
     priv->fanout = gst_peerjs_fanout_new (GST_BIN (self), priv->video_codec,
         priv->video_bitrate);
   GST_OBJECT_UNLOCK (self);
+  apply_track_state (self);
 
   target = gst_peerjs_fanout_add_input (priv->fanout, kind);
   if (!target) {
@@ -415,6 +609,7 @@ start_mesh (GstPeerJSBin * self)
   GstPeerJSBinClass *klass = GST_PEERJS_BIN_GET_CLASS (self);
   GstPeerJSMeshConfig config = { 0, };
   GstPeerJSMesh *mesh;
+  gboolean video, audio;
   gchar **peers;
 
   GST_OBJECT_LOCK (self);
@@ -436,8 +631,18 @@ start_mesh (GstPeerJSBin * self)
   g_ptr_array_remove_index (priv->turn_servers, priv->turn_servers->len - 1);
   peers = g_strdupv (priv->peers);
   priv->mesh = gst_object_ref (mesh);
+  priv->data = gst_peerjs_mesh_get_data_hub (mesh);
+  if (klass->receives)
+    priv->watch = gst_peerjs_track_watch_new (GST_ELEMENT (self),
+        gst_peerjs_session_get_context (priv->session), priv->room_id);
+  video = priv->video_enabled;
+  audio = priv->audio_enabled;
   GST_OBJECT_UNLOCK (self);
 
+  gst_peerjs_data_hub_set_track_state (priv->data, video, audio);
+  g_signal_connect (priv->data, "value", G_CALLBACK (on_data_value), self);
+  g_signal_connect (priv->data, "track-state", G_CALLBACK (on_track_state),
+      self);
   g_signal_connect (mesh, "pad-added", G_CALLBACK (on_member_pad_added), self);
   g_signal_connect (mesh, "pad-removed", G_CALLBACK (on_member_pad_removed),
       self);
@@ -450,15 +655,27 @@ static void
 stop_mesh (GstPeerJSBin * self)
 {
   GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
+  GstPeerJSTrackWatch *watch;
+  GstPeerJSDataHub *data;
   GstPeerJSMesh *mesh;
 
   GST_OBJECT_LOCK (self);
   mesh = priv->mesh;
   priv->mesh = NULL;
+  data = priv->data;
+  priv->data = NULL;
+  watch = priv->watch;
+  priv->watch = NULL;
   GST_OBJECT_UNLOCK (self);
 
+  if (watch) {
+    gst_peerjs_track_watch_stop (watch);
+    gst_object_unref (watch);
+  }
   if (!mesh)
     return;
+  g_signal_handlers_disconnect_by_data (data, self);
+  gst_object_unref (data);
   gst_peerjs_mesh_stop (mesh);
   g_signal_handlers_disconnect_by_data (mesh, self);
   gst_object_unref (mesh);
@@ -730,6 +947,15 @@ gst_peerjs_bin_set_property (GObject * object, guint prop_id,
     case PROP_CONNECTION_TIMEOUT:
       priv->connection_timeout = g_value_get_uint (value);
       break;
+    case PROP_VIDEO_ENABLED:
+    case PROP_AUDIO_ENABLED:
+      if (prop_id == PROP_VIDEO_ENABLED)
+        priv->video_enabled = g_value_get_boolean (value);
+      else
+        priv->audio_enabled = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (self);
+      apply_track_state (self);
+      return;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -798,6 +1024,12 @@ gst_peerjs_bin_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_CONNECTION_TIMEOUT:
       g_value_set_uint (value, priv->connection_timeout);
       break;
+    case PROP_VIDEO_ENABLED:
+      g_value_set_boolean (value, priv->video_enabled);
+      break;
+    case PROP_AUDIO_ENABLED:
+      g_value_set_boolean (value, priv->audio_enabled);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -841,6 +1073,8 @@ gst_peerjs_bin_init (GstPeerJSBin * self)
   priv->video_codec = DEFAULT_VIDEO_CODEC;
   priv->video_bitrate = DEFAULT_VIDEO_BITRATE;
   priv->connection_timeout = DEFAULT_CONNECTION_TIMEOUT;
+  priv->video_enabled = DEFAULT_VIDEO_ENABLED;
+  priv->audio_enabled = DEFAULT_AUDIO_ENABLED;
 }
 
 /**
@@ -890,6 +1124,10 @@ gst_peerjs_bin_class_init (GstPeerJSBinClass * klass)
       GST_DEBUG_FUNCPTR (gst_peerjs_bin_handle_message);
   klass->add_peer = add_peer;
   klass->remove_peer = remove_peer;
+  klass->send_data = send_data;
+  klass->send_json = send_json;
+  klass->connect_data = connect_data;
+  klass->close_data = close_data;
 
   /**
    * GstPeerJSBin:server:
@@ -1139,6 +1377,136 @@ gst_peerjs_bin_class_init (GstPeerJSBinClass * klass)
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
       G_STRUCT_OFFSET (GstPeerJSBinClass, remove_peer), NULL, NULL, NULL,
       G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * GstPeerJSBin:video-enabled:
+   *
+   * Whether our camera is on. Off sends black frames (as a browser does
+   * for `track.enabled = false`: no renegotiation, the members keep the
+   * track) and announces it to every member as
+   * `{"type":"track-state","videoEnabled":false,…}` on the control data
+   * connection (docs/track-state.md). Changeable while PLAYING.
+   *
+   * Since: 1.0
+   */
+  g_object_class_install_property (gobject_class, PROP_VIDEO_ENABLED,
+      g_param_spec_boolean ("video-enabled", "Video enabled",
+          "Send our video (FALSE: black frames), announced to the members",
+          DEFAULT_VIDEO_ENABLED,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  /**
+   * GstPeerJSBin:audio-enabled:
+   *
+   * Whether our microphone is on. Off sends silence and announces it,
+   * like #GstPeerJSBin:video-enabled. Changeable while PLAYING.
+   *
+   * Since: 1.0
+   */
+  g_object_class_install_property (gobject_class, PROP_AUDIO_ENABLED,
+      g_param_spec_boolean ("audio-enabled", "Audio enabled",
+          "Send our audio (FALSE: silence), announced to the members",
+          DEFAULT_AUDIO_ENABLED,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  /**
+   * GstPeerJSBin::send-data:
+   * @element: the element
+   * @target: (nullable): a member's peer ID (its control data connection),
+   *   a data connection ID (`dc_…`), or %NULL, "" or "*" for every member
+   * @value: the value: a string, bytes (`ay`) or any structured GVariant
+   *   (dictionaries become objects, arrays and tuples arrays)
+   *
+   * Sends @value, serialized for each connection (BinaryPack with
+   * chunking, JSON, raw or MsgPack). Failures are logged and posted as
+   * `peerjs-error` with type "send-failed".
+   *
+   * Returns: %TRUE if at least one connection took it
+   *
+   * Since: 1.0
+   */
+  bin_signals[SIGNAL_SEND_DATA] = g_signal_new ("send-data",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_STRUCT_OFFSET (GstPeerJSBinClass, send_data), NULL, NULL, NULL,
+      G_TYPE_BOOLEAN, 2, G_TYPE_STRING, G_TYPE_VARIANT);
+
+  /**
+   * GstPeerJSBin::send-json:
+   * @element: the element
+   * @target: (nullable): as for #GstPeerJSBin::send-data
+   * @json: a JSON text, sent as the value it describes
+   *
+   * #GstPeerJSBin::send-data for applications that hold JSON text.
+   *
+   * Returns: %TRUE if at least one connection took it
+   *
+   * Since: 1.0
+   */
+  bin_signals[SIGNAL_SEND_JSON] = g_signal_new ("send-json",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_STRUCT_OFFSET (GstPeerJSBinClass, send_json), NULL, NULL, NULL,
+      G_TYPE_BOOLEAN, 2, G_TYPE_STRING, G_TYPE_STRING);
+
+  /**
+   * GstPeerJSBin::connect-data:
+   * @element: the element
+   * @peer_id: the peer to open a data connection to
+   * @label: (nullable): the channel's label (default: the connection ID)
+   * @serialization: (nullable): "binary" (default, BinaryPack), "json",
+   *   "raw" or "MsgPack" (the browser must register MsgPack)
+   * @reliable: ordered delivery (PeerJS' `reliable`)
+   *
+   * Opens a PeerJS DataConnection, like `peer.connect(id, {label,
+   * serialization, reliable})`. `peerjs-data-connection` reports it open.
+   *
+   * Returns: (transfer full) (nullable): the connection ID
+   *
+   * Since: 1.0
+   */
+  bin_signals[SIGNAL_CONNECT_DATA] = g_signal_new ("connect-data",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_STRUCT_OFFSET (GstPeerJSBinClass, connect_data), NULL, NULL, NULL,
+      G_TYPE_STRING, 4, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
+      G_TYPE_BOOLEAN);
+
+  /**
+   * GstPeerJSBin::close-data:
+   * @element: the element
+   * @connection_id: a data connection ID
+   *
+   * Closes a data connection.
+   *
+   * Returns: %FALSE if there is no such connection
+   *
+   * Since: 1.0
+   */
+  bin_signals[SIGNAL_CLOSE_DATA] = g_signal_new ("close-data",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_STRUCT_OFFSET (GstPeerJSBinClass, close_data), NULL, NULL, NULL,
+      G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
+
+  /**
+   * GstPeerJSBin::data-received:
+   * @element: the element
+   * @peer_id: the sender
+   * @connection_id: the data connection
+   * @label: its label
+   * @serialization: its serialization ("binary", "json", "raw", "MsgPack")
+   * @value: the value (see docs/data.md for the types)
+   *
+   * A value arrived on a data connection (track-state announcements
+   * excepted). Emitted from a webrtcbin thread, right after the
+   * `peerjs-data` element message of the same value is posted: use one
+   * or the other.
+   *
+   * Since: 1.0
+   */
+  bin_signals[SIGNAL_DATA_RECEIVED] = g_signal_new ("data-received",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 5, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
+      G_TYPE_STRING, G_TYPE_VARIANT);
 
   gst_type_mark_as_plugin_api (GST_TYPE_PEERJS_CALL_POLICY, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_PEERJS_VIDEO_CODEC, 0);

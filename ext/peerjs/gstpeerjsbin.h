@@ -14,7 +14,6 @@
 #include <gst/peerjs/peerjs.h>
 
 G_BEGIN_DECLS
-
 #define GST_TYPE_PEERJS_BIN (gst_peerjs_bin_get_type ())
 G_DECLARE_DERIVABLE_TYPE (GstPeerJSBin, gst_peerjs_bin, GST, PEERJS_BIN,
     GstBin);
@@ -36,10 +35,16 @@ struct _GstPeerJSBinClass
   /* action signals */
   void (*add_peer) (GstPeerJSBin * self, const gchar * peer_id);
   void (*remove_peer) (GstPeerJSBin * self, const gchar * peer_id);
+    gboolean (*send_data) (GstPeerJSBin * self, const gchar * target,
+      GVariant * value);
+    gboolean (*send_json) (GstPeerJSBin * self, const gchar * target,
+      const gchar * json);
+  gchar *(*connect_data) (GstPeerJSBin * self, const gchar * peer_id,
+      const gchar * label, const gchar * serialization, gboolean reliable);
+    gboolean (*close_data) (GstPeerJSBin * self, const gchar * connection_id);
 };
 
 void gst_peerjs_bin_class_add_pad_templates (GstPeerJSBinClass * klass);
 
 G_END_DECLS
-
 #endif /* __GST_PEERJS_BIN_H__ */

@@ -94,6 +94,7 @@ enum
   SIGNAL_STATE_CHANGED,
   SIGNAL_PAD_ADDED,
   SIGNAL_PAD_REMOVED,
+  SIGNAL_DATA_CHANNEL,
   LAST_SIGNAL
 };
 
@@ -144,6 +145,10 @@ struct _GstPeerJSConnection
   gchar *connection_id;
   gchar *remote_id;
   gboolean outgoing;
+  GstPeerJSConnectionType type;
+  gchar *label;                 /* data: the channel's label */
+  GstPeerJSSerialization serialization; /* data */
+  gboolean reliable;            /* data: an ordered channel */
   JsonNode *metadata;           /* our OFFER's */
   gchar *offer_sdp;             /* the remote OFFER (answering) */
   guint serial;                 /* names the elements */
@@ -173,8 +178,10 @@ struct _GstPeerJSConnection
   GstSDPMessage *remote_sdp;    /* written before remote_set, then fixed */
   GPtrArray *pending_remote;    /* RemoteCandidate waiting for it */
 
+  /* media: PeerJS' aux channel; data: the connection's channel */
   GstWebRTCDataChannel *aux;
   gboolean aux_closed;
+  GstPeerJSDataChannel *data;   /* data: the PeerJS side of aux */
 };
 
 #define gst_peerjs_connection_parent_class parent_class
@@ -547,8 +554,7 @@ on_ice_candidate (GstElement * webrtc, guint mline, const gchar * candidate,
   if (self->local_mids && mline < self->local_mids->len)
     mid = g_ptr_array_index (self->local_mids, mline);
   msg = gst_peerjs_message_new_candidate (self->remote_id,
-      GST_PEERJS_CONNECTION_MEDIA, self->connection_id, candidate, mid,
-      (gint) mline);
+      self->type, self->connection_id, candidate, mid, (gint) mline);
   if (!self->description_sent) {
     /* a candidate before its OFFER is lost at the browser */
     g_ptr_array_add (self->pending_local, msg);
@@ -604,13 +610,19 @@ send_description (GstPeerJSConnection * self, GstPromise * promise,
   gst_webrtc_session_description_free (desc);
 
   if (self->outgoing) {
-    msg = gst_peerjs_message_new_offer (self->remote_id,
-        GST_PEERJS_CONNECTION_MEDIA, self->connection_id, text);
+    msg = gst_peerjs_message_new_offer (self->remote_id, self->type,
+        self->connection_id, text);
     if (self->metadata)
       msg->metadata = json_node_copy (self->metadata);
+    if (self->type == GST_PEERJS_CONNECTION_DATA) {
+      msg->label = g_strdup (self->label);
+      msg->reliable = self->reliable;
+      msg->serialization =
+          g_strdup (gst_peerjs_serialization_to_string (self->serialization));
+    }
   } else {
-    msg = gst_peerjs_message_new_answer (self->remote_id,
-        GST_PEERJS_CONNECTION_MEDIA, self->connection_id, text);
+    msg = gst_peerjs_message_new_answer (self->remote_id, self->type,
+        self->connection_id, text);
   }
   g_free (text);
   GST_INFO_OBJECT (self, "%s ready after %d ms", field, ms_since_start (self));
@@ -860,7 +872,7 @@ on_connected (GstPeerJSConnection * self)
   watch_liveness (self);
   /* the remote decodes nothing before a keyframe; the last one may be
    * seconds old */
-  if (self->fanout && self->send)
+  if (self->fanout && self->send && self->type == GST_PEERJS_CONNECTION_MEDIA)
     gst_peerjs_fanout_request_keyframe (self->fanout);
 }
 
@@ -926,6 +938,18 @@ keep_aux_channel (GstPeerJSConnection * self, GstWebRTCDataChannel * channel)
   g_mutex_lock (&self->lock);
   self->aux = channel;
   g_mutex_unlock (&self->lock);
+
+  /* before the channel can open, so that the owner sees every message */
+  if (self->type == GST_PEERJS_CONNECTION_DATA) {
+    GstPeerJSDataChannel *data = gst_peerjs_data_channel_new (channel,
+        self->serialization);
+
+    g_mutex_lock (&self->lock);
+    self->data = gst_object_ref (data);
+    g_mutex_unlock (&self->lock);
+    g_signal_emit (self, connection_signals[SIGNAL_DATA_CHANNEL], 0, data);
+    gst_object_unref (data);
+  }
 }
 
 /* The caller's aux channel (answering). Any label will do, as in peerjs. */
@@ -948,15 +972,19 @@ on_data_channel (GstElement * webrtc, GstWebRTCDataChannel * channel,
     keep_aux_channel (self, g_object_ref (channel));
 }
 
+/* Media calls: the aux channel; data connections: the channel itself,
+ * never negotiated, always reliable, ordered only when asked (as peerjs
+ * creates it). */
 static gboolean
 create_aux_channel (GstPeerJSConnection * self, GError ** error)
 {
+  gboolean data = self->type == GST_PEERJS_CONNECTION_DATA;
   GstStructure *options = gst_structure_new ("application/data-channel",
-      "ordered", G_TYPE_BOOLEAN, FALSE, NULL);
+      "ordered", G_TYPE_BOOLEAN, data && self->reliable, NULL);
   GstWebRTCDataChannel *channel = NULL;
 
   g_signal_emit_by_name (self->webrtc, "create-data-channel",
-      AUX_CHANNEL_LABEL, options, &channel);
+      data ? self->label : AUX_CHANNEL_LABEL, options, &channel);
   gst_structure_free (options);
   if (!channel) {
     g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
@@ -1511,6 +1539,9 @@ prepare_call (GstPeerJSConnection * self, GError ** error)
   };
   guint i;
 
+  if (self->type == GST_PEERJS_CONNECTION_DATA)
+    return create_aux_channel (self, error);
+
   for (i = 0; i < G_N_ELEMENTS (kinds); i++) {
     if (sends (self, kinds[i])) {
       if (!add_send_branch (self, kinds[i], kinds[i] == GST_PEERJS_TRACK_AUDIO
@@ -1619,7 +1650,8 @@ prepare_answer (GstPeerJSConnection * self,
   gboolean done[2] = { FALSE, FALSE };
   guint i;
 
-  for (i = 0; i < gst_sdp_message_medias_len (offer->sdp); i++) {
+  for (i = 0; self->type == GST_PEERJS_CONNECTION_MEDIA
+      && i < gst_sdp_message_medias_len (offer->sdp); i++) {
     const GstSDPMedia *media = gst_sdp_message_get_media (offer->sdp, i);
     GstPeerJSTrackKind kind;
     gchar *profile = NULL;
@@ -1973,6 +2005,7 @@ connection_new (const GstPeerJSConnectionConfig * config)
   self->latency_ms = config->latency_ms;
   self->timeout_ms = config->timeout_ms;
   self->serial = (guint) g_atomic_int_add (&serial, 1);
+  self->type = GST_PEERJS_CONNECTION_MEDIA;
   return self;
 }
 
@@ -2001,28 +2034,77 @@ gst_peerjs_connection_new_call (const GstPeerJSConnectionConfig * config,
 }
 
 /**
+ * gst_peerjs_connection_new_data:
+ * @label: (nullable): the channel's label (default: the connection ID)
+ * @metadata: (nullable): the OFFER's `metadata`, copied
+ *
+ * Returns: (transfer full): a new outgoing data connection, not started.
+ */
+GstPeerJSConnection *
+gst_peerjs_connection_new_data (const GstPeerJSConnectionConfig * config,
+    const gchar * remote_id, const gchar * label,
+    GstPeerJSSerialization serialization, gboolean reliable,
+    JsonNode * metadata)
+{
+  GstPeerJSConnection *self;
+
+  g_return_val_if_fail (config != NULL && GST_IS_BIN (config->bin), NULL);
+  g_return_val_if_fail (remote_id != NULL, NULL);
+
+  self = connection_new (config);
+  self->type = GST_PEERJS_CONNECTION_DATA;
+  self->send = self->receive = FALSE;
+  self->outgoing = TRUE;
+  self->remote_id = g_strdup (remote_id);
+  self->connection_id =
+      gst_peerjs_new_connection_id (GST_PEERJS_CONNECTION_DATA);
+  self->label = g_strdup (label ? label : self->connection_id);
+  self->serialization = serialization;
+  /* a byte stream needs its pieces in order: peerjs forces it too */
+  self->reliable = reliable
+      || serialization == GST_PEERJS_SERIALIZATION_MSGPACK;
+  self->metadata = metadata ? json_node_copy (metadata) : NULL;
+  return self;
+}
+
+/**
  * gst_peerjs_connection_new_answer:
  *
  * Returns: (transfer full) (nullable): a new incoming connection, not
- *   started; %NULL if @offer is not a media OFFER.
+ *   started; %NULL if @offer is not an OFFER we can answer (no sender,
+ *   no SDP, an unknown serialization).
  */
 GstPeerJSConnection *
 gst_peerjs_connection_new_answer (const GstPeerJSConnectionConfig * config,
     const GstPeerJSMessage * offer)
 {
+  GstPeerJSSerialization ser = GST_PEERJS_SERIALIZATION_BINARY;
   GstPeerJSConnection *self;
 
   g_return_val_if_fail (config != NULL && GST_IS_BIN (config->bin), NULL);
   g_return_val_if_fail (offer != NULL, NULL);
 
   if (offer->type != GST_PEERJS_MESSAGE_OFFER
-      || offer->connection_type != GST_PEERJS_CONNECTION_MEDIA
+      || offer->connection_type == GST_PEERJS_CONNECTION_NONE
       || !offer->sdp || !offer->src || !offer->connection_id) {
-    GST_WARNING ("not a media OFFER with a sender");
+    GST_WARNING ("not an OFFER with a sender");
+    return NULL;
+  }
+  if (offer->connection_type == GST_PEERJS_CONNECTION_DATA
+      && !gst_peerjs_serialization_from_string (offer->serialization, &ser)) {
+    GST_WARNING ("a data OFFER with the unknown serialization '%s'",
+        offer->serialization);
     return NULL;
   }
 
   self = connection_new (config);
+  self->type = offer->connection_type;
+  if (self->type == GST_PEERJS_CONNECTION_DATA) {
+    self->send = self->receive = FALSE;
+    self->serialization = ser;
+    self->reliable = offer->reliable;
+    self->label = g_strdup (offer->label ? offer->label : offer->connection_id);
+  }
   self->remote_id = g_strdup (offer->src);
   self->connection_id = g_strdup (offer->connection_id);
   self->offer_sdp = g_strdup (offer->sdp);
@@ -2041,6 +2123,49 @@ gst_peerjs_connection_get_remote_id (GstPeerJSConnection * self)
 {
   g_return_val_if_fail (GST_IS_PEERJS_CONNECTION (self), NULL);
   return self->remote_id;
+}
+
+GstPeerJSConnectionType
+gst_peerjs_connection_get_connection_type (GstPeerJSConnection * self)
+{
+  g_return_val_if_fail (GST_IS_PEERJS_CONNECTION (self),
+      GST_PEERJS_CONNECTION_NONE);
+  return self->type;
+}
+
+const gchar *
+gst_peerjs_connection_get_label (GstPeerJSConnection * self)
+{
+  g_return_val_if_fail (GST_IS_PEERJS_CONNECTION (self), NULL);
+  return self->label;
+}
+
+GstPeerJSSerialization
+gst_peerjs_connection_get_serialization (GstPeerJSConnection * self)
+{
+  g_return_val_if_fail (GST_IS_PEERJS_CONNECTION (self),
+      GST_PEERJS_SERIALIZATION_BINARY);
+  return self->serialization;
+}
+
+gboolean
+gst_peerjs_connection_is_reliable (GstPeerJSConnection * self)
+{
+  g_return_val_if_fail (GST_IS_PEERJS_CONNECTION (self), FALSE);
+  return self->reliable;
+}
+
+/* Returns: (transfer full) (nullable): the data channel, once there */
+GstPeerJSDataChannel *
+gst_peerjs_connection_get_data_channel (GstPeerJSConnection * self)
+{
+  GstPeerJSDataChannel *data;
+
+  g_return_val_if_fail (GST_IS_PEERJS_CONNECTION (self), NULL);
+  g_mutex_lock (&self->lock);
+  data = self->data ? gst_object_ref (self->data) : NULL;
+  g_mutex_unlock (&self->lock);
+  return data;
 }
 
 gboolean
@@ -2131,6 +2256,8 @@ gst_peerjs_connection_finalize (GObject * object)
   g_ptr_array_unref (self->rx_probes);
   gst_clear_object (&self->webrtc);
   g_clear_object (&self->aux);
+  gst_clear_object (&self->data);
+  g_free (self->label);
   g_ptr_array_unref (self->send_branches);
   g_ptr_array_unref (self->recv_elements);
   g_ptr_array_set_free_func (self->exposed, (GDestroyNotify) exposed_pad_free);
@@ -2277,4 +2404,16 @@ gst_peerjs_connection_class_init (GstPeerJSConnectionClass * klass)
   connection_signals[SIGNAL_PAD_REMOVED] =
       g_signal_new ("pad-removed", G_TYPE_FROM_CLASS (klass),
       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, GST_TYPE_PAD);
+
+  /**
+   * GstPeerJSConnection::data-channel:
+   * @channel: the PeerJS side of the connection's data channel
+   *
+   * Data connections only: emitted once, before the channel opens (from
+   * start() when calling, from webrtcbin's thread when answering).
+   */
+  connection_signals[SIGNAL_DATA_CHANNEL] =
+      g_signal_new ("data-channel", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+      GST_TYPE_PEERJS_DATA_CHANNEL);
 }

@@ -13,15 +13,15 @@
 #include <gst/gst.h>
 #include <gst/peerjs/peerjs.h>
 #include "gstpeerjsfanout.h"
+#include "gstpeerjsdatachannel.h"
 
 G_BEGIN_DECLS
-
 /**
  * GstPeerJSConnectionState:
  *
  * Since: 1.0
  */
-typedef enum
+    typedef enum
 {
   GST_PEERJS_CONNECTION_STATE_NEW,
   GST_PEERJS_CONNECTION_STATE_CONNECTING,
@@ -49,8 +49,8 @@ typedef struct
 } GstPeerJSConnectionConfig;
 
 /*
- * GstPeerJSConnection: one PeerJS connection (media call `mc_…`) and so one
- * webrtcbin. Signals (emitted from arbitrary threads, never with an
+ * GstPeerJSConnection: one PeerJS connection (a media call `mc_…` or a
+ * data connection `dc_…`) and so one webrtcbin. Signals (emitted from arbitrary threads, never with an
  * internal lock held):
  *
  *  "send-message" (GstPeerJSMessage *msg): hand msg (OFFER, ANSWER,
@@ -61,6 +61,8 @@ typedef struct
  *      audio/video src pad of the remote's media, inside the bin, for the
  *      owner to ghost. Never stalls the pipeline when left unlinked.
  *  "pad-removed" (GstPad *pad): that pad goes away (close()).
+ *  "data-channel" (GstPeerJSDataChannel *channel): data connections: the
+ *      channel, before it opens.
  */
 #define GST_TYPE_PEERJS_CONNECTION (gst_peerjs_connection_get_type ())
 G_DECLARE_FINAL_TYPE (GstPeerJSConnection, gst_peerjs_connection, GST,
@@ -71,7 +73,15 @@ GstPeerJSConnection *gst_peerjs_connection_new_call (const
     GstPeerJSConnectionConfig * config, const gchar * remote_id,
     JsonNode * metadata);
 
-/* @offer (a media OFFER, src = the caller) called us. */
+/* We open a data connection to @remote_id: a new connection ID, our
+ * offer. @label NULL: the connection ID. MsgPack is always reliable. */
+GstPeerJSConnection *gst_peerjs_connection_new_data (const
+    GstPeerJSConnectionConfig * config, const gchar * remote_id,
+    const gchar * label, GstPeerJSSerialization serialization,
+    gboolean reliable, JsonNode * metadata);
+
+/* @offer (a media or data OFFER, src = the caller) called us. NULL for an
+ * unknown serialization. */
 GstPeerJSConnection *gst_peerjs_connection_new_answer (const
     GstPeerJSConnectionConfig * config, const GstPeerJSMessage * offer);
 
@@ -93,9 +103,17 @@ void gst_peerjs_connection_handle_message (GstPeerJSConnection * conn,
 void gst_peerjs_connection_close (GstPeerJSConnection * conn);
 
 const gchar *gst_peerjs_connection_get_id (GstPeerJSConnection * conn);
-const gchar *gst_peerjs_connection_get_remote_id (GstPeerJSConnection *
-    conn);
+const gchar *gst_peerjs_connection_get_remote_id (GstPeerJSConnection * conn);
 gboolean gst_peerjs_connection_is_outgoing (GstPeerJSConnection * conn);
+GstPeerJSConnectionType
+gst_peerjs_connection_get_connection_type (GstPeerJSConnection * conn);
+/* data connections: */
+const gchar *gst_peerjs_connection_get_label (GstPeerJSConnection * conn);
+gboolean gst_peerjs_connection_is_reliable (GstPeerJSConnection * conn);
+GstPeerJSSerialization
+gst_peerjs_connection_get_serialization (GstPeerJSConnection * conn);
+GstPeerJSDataChannel *gst_peerjs_connection_get_data_channel
+    (GstPeerJSConnection * conn);
 /* Whether @object is (inside) one of this connection's elements. */
 gboolean gst_peerjs_connection_owns (GstPeerJSConnection * conn,
     GstObject * object);
@@ -106,5 +124,4 @@ GstPeerJSConnectionState gst_peerjs_connection_get_state (GstPeerJSConnection
 GstStructure *gst_peerjs_connection_get_stats (GstPeerJSConnection * conn);
 
 G_END_DECLS
-
 #endif /* __GST_PEERJS_CONNECTION_H__ */

@@ -12,14 +12,11 @@
 
 #include <gst/gst.h>
 
-G_BEGIN_DECLS
-
-void peerjs_element_init (GstPlugin * plugin);
+G_BEGIN_DECLS void peerjs_element_init (GstPlugin * plugin);
 
 GST_ELEMENT_REGISTER_DECLARE (peerjsroom);
 GST_ELEMENT_REGISTER_DECLARE (peerjssink);
 GST_ELEMENT_REGISTER_DECLARE (peerjssrc);
 
 G_END_DECLS
-
 #endif /* __GST_PEERJS_ELEMENTS_H__ */

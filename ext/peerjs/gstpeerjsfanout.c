@@ -13,8 +13,14 @@
  * encode chain, whatever the number of members:
  *
  *   video: queue ! videoconvertscale ! capsfilter (<= 3840x2160, aspect
- *          kept) ! vp8enc | x264enc ! [capsfilter] ! tee
- *   audio: queue ! audioconvert ! audioresample ! capsfilter ! opusenc ! tee
+ *          kept) ! videobalance ! vp8enc | x264enc ! [capsfilter] ! tee
+ *   audio: queue ! audioconvert ! audioresample ! capsfilter ! volume !
+ *          opusenc ! tee
+ *
+ * videobalance and volume are the camera/mic switches (video-enabled,
+ * audio-enabled): black frames and silence, as a browser sends for a
+ * track with `enabled = false`, with no renegotiation. Both pass through
+ * untouched while enabled.
  *
  * A connection takes a branch off the tee and only payloads it (rtpvp8pay,
  * rtph264pay or rtpopuspay with its own payload type) before webrtcbin
@@ -68,6 +74,7 @@ typedef struct
   GstPeerJSTrackKind kind;
   GPtrArray *elements;          /* the chain, upstream first */
   GstElement *encoder;
+  GstElement *blanker;          /* videobalance / volume: the on/off switch */
   GstElement *tee;
   GstPad *tee_sink;
   gulong probe_id;              /* keyframe rate limit, video */
@@ -88,6 +95,7 @@ struct _GstPeerJSFanout
 
   GMutex lock;
   guint video_bitrate_kbps;
+  gboolean enabled[2];          /* by GstPeerJSTrackKind */
   Track *tracks[2];             /* by GstPeerJSTrackKind */
 };
 
@@ -249,7 +257,7 @@ static GstElement *
 build_video_chain (GstPeerJSFanout * self, GPtrArray * chain, guint kbps,
     GError ** error)
 {
-  GstElement *enc;
+  GstElement *enc, *e;
   gchar *limit;
 
   if (!append_converter (chain, error))
@@ -257,6 +265,9 @@ build_video_chain (GstPeerJSFanout * self, GPtrArray * chain, guint kbps,
   limit = video_limit_caps ();
   chain_add (chain, make_capsfilter (limit));
   g_free (limit);
+  if (!(e = make ("videobalance", error)))
+    return NULL;
+  chain_add (chain, e);
 
   if (self->video_codec == GST_PEERJS_VIDEO_CODEC_H264) {
     if (!(enc = make_h264_encoder (kbps, error)))
@@ -289,6 +300,9 @@ build_audio_chain (GPtrArray * chain, GError ** error)
    * which browsers do not offer */
   chain_add (chain, make_capsfilter ("audio/x-raw, rate=(int)48000, "
           "channels=(int)[1,2]"));
+  if (!(e = make ("volume", error)))
+    return NULL;
+  chain_add (chain, e);
   if (!(e = make ("opusenc", error)))
     return NULL;
   g_object_set (e, "frame-size", OPUS_FRAME_SIZE_MS, "bitrate",
@@ -463,6 +477,7 @@ build_track (GstPeerJSFanout * self, GstPeerJSTrackKind kind, guint kbps,
     GError ** error)
 {
   Track *track = g_new0 (Track, 1);
+  guint i;
 
   track->kind = kind;
   track->last_keyframe = GST_CLOCK_TIME_NONE;
@@ -477,6 +492,9 @@ build_track (GstPeerJSFanout * self, GstPeerJSTrackKind kind, guint kbps,
     track_free (track);
     return NULL;
   }
+  /* the chains put the switch right before the encoder */
+  if (g_ptr_array_find (track->elements, track->encoder, &i) && i > 0)
+    track->blanker = g_ptr_array_index (track->elements, i - 1);
 
   track->tee = gst_element_factory_make ("tee", NULL);
   /* no branch yet, or one whose connection is not linked: go on */
@@ -484,6 +502,18 @@ build_track (GstPeerJSFanout * self, GstPeerJSTrackKind kind, guint kbps,
   chain_add (track->elements, track->tee);
   track->tee_sink = gst_element_get_static_pad (track->tee, "sink");
   return track;
+}
+
+static void
+switch_blanker (GstElement * blanker, GstPeerJSTrackKind kind, gboolean enabled)
+{
+  if (kind == GST_PEERJS_TRACK_VIDEO)
+    /* contrast 0 maps every luma to black, saturation 0 every chroma to
+     * grey */
+    g_object_set (blanker, "contrast", enabled ? 1.0 : 0.0,
+        "saturation", enabled ? 1.0 : 0.0, NULL);
+  else
+    g_object_set (blanker, "mute", !enabled, NULL);
 }
 
 /**
@@ -496,6 +526,7 @@ gst_peerjs_fanout_add_input (GstPeerJSFanout * self, GstPeerJSTrackKind kind)
 {
   GError *error = NULL;
   Track *track;
+  gboolean enabled;
   guint kbps;
 
   g_return_val_if_fail (GST_IS_PEERJS_FANOUT (self), NULL);
@@ -530,7 +561,9 @@ gst_peerjs_fanout_add_input (GstPeerJSFanout * self, GstPeerJSTrackKind kind)
 
   g_mutex_lock (&self->lock);
   self->tracks[kind] = track;
+  enabled = self->enabled[kind];
   g_mutex_unlock (&self->lock);
+  switch_blanker (track->blanker, kind, enabled);
 
   GST_INFO_OBJECT (self, "%s input: encoder %s", kind_name (kind),
       GST_ELEMENT_NAME (track->encoder));
@@ -696,6 +729,28 @@ gst_peerjs_fanout_request_keyframe (GstPeerJSFanout * self)
 }
 
 void
+gst_peerjs_fanout_set_enabled (GstPeerJSFanout * self,
+    GstPeerJSTrackKind kind, gboolean enabled)
+{
+  GstElement *blanker = NULL;
+
+  g_return_if_fail (GST_IS_PEERJS_FANOUT (self));
+  g_return_if_fail (kind <= GST_PEERJS_TRACK_VIDEO);
+
+  g_mutex_lock (&self->lock);
+  self->enabled[kind] = enabled;
+  if (self->tracks[kind])
+    blanker = gst_object_ref (self->tracks[kind]->blanker);
+  g_mutex_unlock (&self->lock);
+
+  if (blanker) {
+    GST_INFO_OBJECT (self, "%s %s", kind_name (kind), enabled ? "on" : "off");
+    switch_blanker (blanker, kind, enabled);
+    gst_object_unref (blanker);
+  }
+}
+
+void
 gst_peerjs_fanout_set_video_bitrate (GstPeerJSFanout * self, guint kbps)
 {
   GstElement *enc = NULL;
@@ -750,6 +805,8 @@ static void
 gst_peerjs_fanout_init (GstPeerJSFanout * self)
 {
   g_mutex_init (&self->lock);
+  self->enabled[GST_PEERJS_TRACK_AUDIO] = TRUE;
+  self->enabled[GST_PEERJS_TRACK_VIDEO] = TRUE;
 }
 
 static void

@@ -13,13 +13,12 @@
 #include <gst/gst.h>
 
 G_BEGIN_DECLS
-
 /**
  * GstPeerJSTrackKind:
  *
  * Since: 1.0
  */
-typedef enum
+    typedef enum
 {
   GST_PEERJS_TRACK_AUDIO,
   GST_PEERJS_TRACK_VIDEO,
@@ -101,9 +100,12 @@ void gst_peerjs_fanout_release_branch (GstPeerJSFanout * fanout,
  * min_keyframe_interval (rate limit). Any thread. */
 void gst_peerjs_fanout_request_keyframe (GstPeerJSFanout * fanout);
 
-void gst_peerjs_fanout_set_video_bitrate (GstPeerJSFanout * fanout,
-    guint kbps);
+void gst_peerjs_fanout_set_video_bitrate (GstPeerJSFanout * fanout, guint kbps);
+
+/* Switches the local track of @kind to black frames / silence and back
+ * (any thread, remembered for an input added later). */
+void gst_peerjs_fanout_set_enabled (GstPeerJSFanout * fanout,
+    GstPeerJSTrackKind kind, gboolean enabled);
 
 G_END_DECLS
-
 #endif /* __GST_PEERJS_FANOUT_H__ */

@@ -22,6 +22,7 @@
 
 #include "gstpeerjsmesh.h"
 #include "gstpeerjsconnection.h"
+#include "gstpeerjsdatahub.h"
 
 #include <string.h>
 
@@ -64,6 +65,7 @@ struct _GstPeerJSMesh
   GstPeerJSSession *session;
   GstPeerJSFanout *fanout;
   GstPeerJSConnectionConfig conn_config;
+  GstPeerJSDataHub *data;       /* the data connections */
   gchar *stun_server;
   gchar **turn_servers;
   gchar *room_id;
@@ -300,9 +302,13 @@ apply_state_change (gpointer user_data)
   post_connection_state (self, sc->conn, sc->state, sc->reason);
   if (joined)
     post_peer (self, "peerjs-peer-joined", peer_id);
+  if (sc->state == GST_PEERJS_CONNECTION_STATE_CONNECTED)
+    gst_peerjs_data_hub_ensure_control (self->data, peer_id,
+        gst_peerjs_connection_is_outgoing (sc->conn));
 
   if (gone) {
     close_connection (self, gone);
+    gst_peerjs_data_hub_drop_peer (self->data, peer_id);
     if (left)
       post_peer (self, "peerjs-peer-left", peer_id);
     g_mutex_lock (&self->lock);
@@ -473,19 +479,18 @@ accept_offer (GstPeerJSMesh * self, Member * m, const GstPeerJSMessage * msg)
   return TRUE;
 }
 
-static void
-answer_offer (GstPeerJSMesh * self, const GstPeerJSMessage * msg)
+/* The member an OFFER comes from, or NULL (a stranger: rejected). With
+ * peers=*, whoever is on the server is a member, even before our next
+ * look at the list. */
+static Member *
+admit_member (GstPeerJSMesh * self, const GstPeerJSMessage * msg)
 {
-  GstPeerJSConnection *conn;
-  GList *pending, *l;
   Member *m;
 
   g_mutex_lock (&self->lock);
   m = lookup_member (self, msg->src);
   g_mutex_unlock (&self->lock);
 
-  /* peers=*: whoever is on the server is a member, even before our next
-   * look at the list */
   if (!m && self->discover) {
     gchar **one = g_new0 (gchar *, 2);
 
@@ -508,12 +513,21 @@ answer_offer (GstPeerJSMesh * self, const GstPeerJSMessage * msg)
     g_mutex_unlock (&self->lock);
   }
 
-  if (!m) {
-    post_error (self, "rejected-call", msg->src,
+  if (!m)
+    post_error (self, msg->connection_type == GST_PEERJS_CONNECTION_DATA ?
+        "rejected-connection" : "rejected-call", msg->src,
         "not a member of the room (see the peers property)");
-    return;
-  }
-  if (!accept_offer (self, m, msg))
+  return m;
+}
+
+static void
+answer_offer (GstPeerJSMesh * self, const GstPeerJSMessage * msg)
+{
+  GstPeerJSConnection *conn;
+  GList *pending, *l;
+  Member *m;
+
+  if (!(m = admit_member (self, msg)) || !accept_offer (self, m, msg))
     return;
 
   conn = gst_peerjs_connection_new_answer (&self->conn_config, msg);
@@ -613,20 +627,19 @@ on_session_message (GstPeerJSSession * session, const GstPeerJSMessage * msg,
 {
   switch (msg->type) {
     case GST_PEERJS_MESSAGE_OFFER:
-      if (msg->connection_type == GST_PEERJS_CONNECTION_MEDIA) {
+      if (msg->connection_type == GST_PEERJS_CONNECTION_MEDIA)
         answer_offer (self, msg);
-      } else {
-        /* data connections come with the track state (next step) */
-        GST_INFO_OBJECT (self, "ignoring a data connection from '%s'",
-            msg->src);
-      }
+      else if (admit_member (self, msg))
+        gst_peerjs_data_hub_answer (self->data, msg);
       return TRUE;
     case GST_PEERJS_MESSAGE_ANSWER:
     case GST_PEERJS_MESSAGE_CANDIDATE:
-      return route_to_connection (self, msg);
+      return route_to_connection (self, msg)
+          || gst_peerjs_data_hub_route (self->data, msg);
     case GST_PEERJS_MESSAGE_LEAVE:
       drop_member_call (self, msg->src,
           GST_PEERJS_CONNECTION_STATE_DISCONNECTED, "remote-leave", FALSE);
+      gst_peerjs_data_hub_drop_peer (self->data, msg->src);
       return TRUE;
     case GST_PEERJS_MESSAGE_EXPIRE:
       post_error (self, "peer-unavailable", msg->src,
@@ -757,6 +770,7 @@ set_members (GstPeerJSMesh * self, const gchar * const *peers)
           GST_PEERJS_CONNECTION_STATE_DISCONNECTED, "removed");
       close_connection (self, conn);
     }
+    gst_peerjs_data_hub_drop_peer (self->data, m->id);
     if (m->joined)
       post_peer (self, "peerjs-peer-left", m->id);
     member_free (m);
@@ -870,7 +884,7 @@ gst_peerjs_mesh_owns (GstPeerJSMesh * mesh, GstObject * object)
 
   if (owner)
     gst_object_unref (owner);
-  return owner != NULL;
+  return owner != NULL || gst_peerjs_data_hub_owns (mesh->data, object);
 }
 
 gboolean
@@ -883,7 +897,7 @@ gst_peerjs_mesh_handle_error (GstPeerJSMesh * mesh, GstMessage * msg)
   gboolean sctp;
 
   if (!owner)
-    return FALSE;
+    return gst_peerjs_data_hub_handle_error (self->data, msg);
 
   gst_message_parse_error (msg, &error, &debug);
   sctp = g_str_has_prefix (G_OBJECT_TYPE_NAME (GST_MESSAGE_SRC (msg)),
@@ -964,10 +978,17 @@ gst_peerjs_mesh_stop (GstPeerJSMesh * mesh)
   for (i = 0; i < conns->len; i++)
     close_connection (self, g_ptr_array_index (conns, i));
   g_ptr_array_unref (conns);
+  gst_peerjs_data_hub_stop (self->data);
 
   /* the session thread is gone: run what was handed to it (each sees
    * `stopped`), so nothing keeps a reference to us */
   while (g_main_context_iteration (self->context, FALSE));
+}
+
+GstPeerJSDataHub *
+gst_peerjs_mesh_get_data_hub (GstPeerJSMesh * mesh)
+{
+  return gst_object_ref (mesh->data);
 }
 
 GstPeerJSMesh *
@@ -995,6 +1016,8 @@ gst_peerjs_mesh_new (const GstPeerJSMeshConfig * config)
   self->conn_config.turn_servers = (const gchar * const *) self->turn_servers;
   self->conn_config.latency_ms = config->latency_ms;
   self->conn_config.timeout_ms = config->timeout_ms;
+  self->data = gst_peerjs_data_hub_new (&self->conn_config, config->element,
+      config->session, config->room_id);
 
   self->open_id = g_signal_connect (self->session, "open",
       G_CALLBACK (on_session_open), self);
@@ -1018,6 +1041,7 @@ gst_peerjs_mesh_finalize (GObject * object)
   GstPeerJSMesh *self = GST_PEERJS_MESH (object);
 
   g_hash_table_unref (self->members);
+  gst_object_unref (self->data);
   gst_object_unref (self->session);
   g_clear_object (&self->fanout);
   g_free (self->stun_server);

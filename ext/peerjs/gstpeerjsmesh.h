@@ -14,10 +14,9 @@
 #include <gst/peerjs/peerjs.h>
 #include "gstpeerjsfanout.h"
 #include "gstpeerjspolicy.h"
+#include "gstpeerjsdatahub.h"
 
-G_BEGIN_DECLS
-
-typedef struct
+G_BEGIN_DECLS typedef struct
 {
   GstElement *element;          /* posts the bus messages, holds the bin */
   GstPeerJSSession *session;
@@ -55,11 +54,13 @@ void gst_peerjs_mesh_set_peers (GstPeerJSMesh * mesh,
 
 /* Takes an ERROR message from inside one of the connections: that call
  * ends instead of the pipeline. TRUE if it was one. */
-gboolean gst_peerjs_mesh_handle_error (GstPeerJSMesh * mesh,
-    GstMessage * msg);
+gboolean gst_peerjs_mesh_handle_error (GstPeerJSMesh * mesh, GstMessage * msg);
 
 /* Whether @object is (inside) one of the connections' elements. */
 gboolean gst_peerjs_mesh_owns (GstPeerJSMesh * mesh, GstObject * object);
+
+/* The data connections (transfer full). */
+GstPeerJSDataHub *gst_peerjs_mesh_get_data_hub (GstPeerJSMesh * mesh);
 
 /* Sends a LEAVE to every member we have a call with (any thread). */
 void gst_peerjs_mesh_say_goodbye (GstPeerJSMesh * mesh);
@@ -69,5 +70,4 @@ void gst_peerjs_mesh_say_goodbye (GstPeerJSMesh * mesh);
 void gst_peerjs_mesh_stop (GstPeerJSMesh * mesh);
 
 G_END_DECLS
-
 #endif /* __GST_PEERJS_MESH_H__ */

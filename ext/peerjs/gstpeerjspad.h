@@ -13,7 +13,6 @@
 #include <gst/gst.h>
 
 G_BEGIN_DECLS
-
 /* A remote member's track on the element: a ghost pad that knows the
  * member's exact PeerJS ID (the pad name only has a gst-launch-safe form). */
 #define GST_TYPE_PEERJS_PAD (gst_peerjs_pad_get_type ())
@@ -24,5 +23,4 @@ GstPad *gst_peerjs_pad_new (const gchar * name, GstPad * target,
     GstPadTemplate * templ, const gchar * peer_id);
 
 G_END_DECLS
-
 #endif /* __GST_PEERJS_PAD_H__ */

@@ -13,7 +13,6 @@
 #include <gst/gst.h>
 
 G_BEGIN_DECLS
-
 /**
  * GstPeerJSCallPolicy:
  * @GST_PEERJS_CALL_POLICY_LOWER_ID_CALLS: of two members, the one whose ID
@@ -26,7 +25,7 @@ G_BEGIN_DECLS
  *
  * Since: 1.0
  */
-typedef enum
+    typedef enum
 {
   GST_PEERJS_CALL_POLICY_LOWER_ID_CALLS,
   GST_PEERJS_CALL_POLICY_CALL_ALL,
@@ -58,5 +57,4 @@ gchar **gst_peerjs_policy_parse_peers (const gchar * text,
 gchar *gst_peerjs_policy_pad_name (const gchar * kind, const gchar * peer_id);
 
 G_END_DECLS
-
 #endif /* __GST_PEERJS_POLICY_H__ */

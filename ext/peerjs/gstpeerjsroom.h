@@ -13,11 +13,9 @@
 #include "gstpeerjsbin.h"
 
 G_BEGIN_DECLS
-
 #define GST_TYPE_PEERJS_ROOM (gst_peerjs_room_get_type ())
 G_DECLARE_FINAL_TYPE (GstPeerJSRoom, gst_peerjs_room, GST, PEERJS_ROOM,
     GstPeerJSBin);
 
 G_END_DECLS
-
 #endif /* __GST_PEERJS_ROOM_H__ */

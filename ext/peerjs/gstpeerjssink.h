@@ -13,11 +13,9 @@
 #include "gstpeerjsbin.h"
 
 G_BEGIN_DECLS
-
 #define GST_TYPE_PEERJS_SINK (gst_peerjs_sink_get_type ())
 G_DECLARE_FINAL_TYPE (GstPeerJSSink, gst_peerjs_sink, GST, PEERJS_SINK,
     GstPeerJSBin);
 
 G_END_DECLS
-
 #endif /* __GST_PEERJS_SINK_H__ */

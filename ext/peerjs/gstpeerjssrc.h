@@ -13,11 +13,9 @@
 #include "gstpeerjsbin.h"
 
 G_BEGIN_DECLS
-
 #define GST_TYPE_PEERJS_SRC (gst_peerjs_src_get_type ())
 G_DECLARE_FINAL_TYPE (GstPeerJSSrc, gst_peerjs_src, GST, PEERJS_SRC,
     GstPeerJSBin);
 
 G_END_DECLS
-
 #endif /* __GST_PEERJS_SRC_H__ */
