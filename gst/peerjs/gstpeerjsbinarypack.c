@@ -384,6 +384,20 @@ unpack_string (Reader * r, guint64 length, GError ** error)
   return v;
 }
 
+/* Refuses a container whose elements would exceed the item limit, before
+ * decoding any of them. */
+static gboolean
+check_items (Reader * r, guint64 count, GError ** error)
+{
+  if (count > GST_PEERJS_VALUE_MAX_ITEMS - MIN (r->items,
+          GST_PEERJS_VALUE_MAX_ITEMS)) {
+    g_set_error (error, GST_PEERJS_DATA_ERROR, GST_PEERJS_DATA_ERROR_TOO_BIG,
+        "BinaryPack: more than %d values", GST_PEERJS_VALUE_MAX_ITEMS);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 static gboolean
 check_depth (Reader * r, guint depth, GError ** error)
 {
@@ -403,7 +417,8 @@ unpack_array (Reader * r, guint64 count, guint depth, GError ** error)
   guint64 i;
 
   if (!check_depth (r, depth, error)
-      || !check_count (r, count, 1, "an array", error))
+      || !check_count (r, count, 1, "an array", error)
+      || !check_items (r, count, error))
     return NULL;
 
   gst_peerjs_array_builder_init (&builder, (guint) MIN (count, MAX_RESERVE));
@@ -428,7 +443,8 @@ unpack_map (Reader * r, guint64 count, guint depth, GError ** error)
   guint64 i;
 
   if (!check_depth (r, depth, error)
-      || !check_count (r, count, 2, "a map", error))
+      || !check_count (r, count, 2, "a map", error)
+      || !check_items (r, 2 * count, error))
     return NULL;
 
   gst_peerjs_map_builder_init (&builder);

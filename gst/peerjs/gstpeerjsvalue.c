@@ -984,30 +984,60 @@ gst_peerjs_value_new_close (void)
 
 /* JSON */
 
+static gboolean
+is_number_char (gchar c)
+{
+  return g_ascii_isdigit (c) || c == '+' || c == '-' || c == '.' || c == 'e'
+      || c == 'E';
+}
+
 static JsonNode *
 json_number_node (gdouble d)
 {
-  gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
-  guint guard;
-
   /* JSON.stringify writes null for NaN and the infinities */
   if (!isfinite (d))
     return json_node_init_null (json_node_alloc ());
   if (floor (d) == d && d >= -TWO_POW_63 && d < TWO_POW_63)
     return json_node_init_int (json_node_alloc (), (gint64) d);
 
-  /* json-glib 1.6 writes a double as "%.17g" and appends ".0" when that
-   * has no '.', which makes "1e+19.0" of the few integral doubles beyond
-   * 64 bits with one significant digit: those move by one ulp, to a
-   * neighbour json-glib writes as JSON. */
-  for (guard = 0; guard < 8; guard++) {
-    g_ascii_dtostr (buf, sizeof (buf), d);
-    if (strchr (buf, '.') != NULL || strchr (buf, 'e') == NULL)
-      break;
-    d = nextafter (d, 0.0);
-  }
-
   return json_node_init_double (json_node_alloc (), d);
+}
+
+/* json-glib 1.6 writes a double as "%.17g" and appends ".0" when that has
+ * no '.', which turns "1e-10" into "1e-10.0", not JSON. This drops such a
+ * ".0" after an exponent, outside strings, in place. */
+static void
+repair_json_numbers (gchar * json)
+{
+  gchar *r = json, *w = json;
+
+  while (*r) {
+    if (*r == '"') {
+      *w++ = *r++;
+      while (*r && *r != '"') {
+        if (*r == '\\' && r[1])
+          *w++ = *r++;
+        *w++ = *r++;
+      }
+      if (*r)
+        *w++ = *r++;
+    } else if (*r == '-' || g_ascii_isdigit (*r)) {
+      gchar *start = w;
+      gchar *exponent = NULL;
+
+      while (*r && is_number_char (*r)) {
+        if ((*r == 'e' || *r == 'E') && exponent == NULL)
+          exponent = w;
+        *w++ = *r++;
+      }
+      if (exponent && w - start >= 2 && w[-2] == '.' && w[-1] == '0'
+          && memchr (start, '.', exponent - start) == NULL)
+        w -= 2;
+    } else {
+      *w++ = *r++;
+    }
+  }
+  *w = '\0';
 }
 
 static JsonNode *
@@ -1080,7 +1110,9 @@ value_to_json_node (GVariant * value)
  * `JSON.stringify` makes of a typed array is an object, of an ArrayBuffer
  * `{}`; an array keeps the bytes), NaN and the infinities become `null` like
  * `JSON.stringify` does, integral numbers have no fraction, and other
- * numbers have 17 significant digits (they read back exactly).
+ * numbers have up to 17 significant digits (they read back exactly, though
+ * not always in the shortest form JavaScript would write: 0.1 is
+ * "0.10000000000000001").
  *
  * Returns: (transfer full) (nullable): the JSON text, or %NULL if @value
  *   nests deeper than %GST_PEERJS_VALUE_MAX_DEPTH
@@ -1106,6 +1138,7 @@ gst_peerjs_value_to_json (GVariant * value)
 
   root = value_to_json_node (norm);
   text = json_to_string (root, FALSE);
+  repair_json_numbers (text);
   json_node_unref (root);
   g_variant_unref (norm);
 
@@ -1117,13 +1150,6 @@ set_json_error (GError ** error, gint code, const gchar * what, gsize offset)
 {
   g_set_error (error, GST_PEERJS_DATA_ERROR, code, "JSON: %s at byte %"
       G_GSIZE_FORMAT, what, offset);
-}
-
-static gboolean
-is_number_char (gchar c)
-{
-  return g_ascii_isdigit (c) || c == '+' || c == '-' || c == '.' || c == 'e'
-      || c == 'E';
 }
 
 /* Walks @json once before json-glib parses it, for what json-glib 1.6 gets
