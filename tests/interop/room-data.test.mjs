@@ -595,7 +595,9 @@ test('(e) bob announces nothing: the room opens the control connection, infers h
   assert.deepEqual(ann.v, T({ type: 'track-state', videoEnabled: true, audioEnabled: true }), 'bob gets the room\'s state');
   assert.ok(conn.t - calling.t >= 2800, `the room waited ~3 s for bob to open one (${ms(conn.t - calling.t)} after the call)`);
   const falseOff = gst1.msgs('peerjs-track-state', { 'peer-id': 'bob' }, since).filter((e) => !e.fields['video-enabled'] || !e.fields['audio-enabled']);
-  assert.deepEqual(falseOff.map((e) => e.fields), [], 'bob\'s live camera and beeping mic are not taken for "off"');
+  const firstBuf = Object.fromEntries(gst1.eventsOf('first-buffer', since).map((e) => [e.pad, e.t]));
+  assert.deepEqual(falseOff.map((e) => e.fields), [], 'bob\'s live camera and beeping mic are not taken for "off" ' +
+    `(posted ${falseOff.map((e) => `${ms(e.t - firstBuf.audio_bob)} after bob's first audio buffer, ${ms(e.t - firstBuf.video_bob)} after the first video one`).join('; ')})`);
 
   const stateOf = (from, init) => {
     const st = { video: init, audio: init, t: {} };
