@@ -26,6 +26,7 @@
 
 #include "gstpeerjsdatahub.h"
 #include "gstpeerjstrackstate.h"
+#include "gstpeerjsshared.h"
 
 #define GST_CAT_DEFAULT peerjs_data_hub_debug
 GST_DEBUG_CATEGORY_STATIC (GST_CAT_DEFAULT);
@@ -76,19 +77,9 @@ G_DEFINE_TYPE (GstPeerJSDataHub, gst_peerjs_data_hub, GST_TYPE_OBJECT);
 static GQuark hub_quark;
 
 static void
-destroy_source (GSource ** source)
-{
-  if (*source) {
-    g_source_destroy (*source);
-    g_source_unref (*source);
-    *source = NULL;
-  }
-}
-
-static void
 peer_free (Peer * p)
 {
-  destroy_source (&p->grace);
+  gst_peerjs_clear_source (&p->grace);
   g_ptr_array_unref (p->conns);
   g_free (p->id);
   g_free (p);
@@ -139,22 +130,15 @@ find_connection (GstPeerJSDataHub * self, const gchar * peer_id,
 static void
 post (GstPeerJSDataHub * self, GstStructure * s)
 {
-  if (self->room_id)
-    gst_structure_set (s, "room-id", G_TYPE_STRING, self->room_id, NULL);
-  gst_element_post_message (self->element,
-      gst_message_new_element (GST_OBJECT (self->element), s));
+  gst_peerjs_post (self->element, self->room_id, s);
 }
 
 static void
 post_error (GstPeerJSDataHub * self, const gchar * type,
     const gchar * peer_id, const gchar * connection_id, const gchar * message)
 {
-  GST_INFO_OBJECT (self, "%s from '%s' (%s): %s", type, peer_id,
-      GST_STR_NULL (connection_id), message);
-  post (self, gst_structure_new ("peerjs-error", "type", G_TYPE_STRING, type,
-          "peer-id", G_TYPE_STRING, peer_id, "connection-id", G_TYPE_STRING,
-          connection_id ? connection_id : "", "message", G_TYPE_STRING,
-          message, NULL));
+  gst_peerjs_post_error (self->element, self->room_id, type, peer_id,
+      connection_id, message);
 }
 
 static void
@@ -337,7 +321,7 @@ on_channel_open (GstPeerJSDataChannel * channel, GstPeerJSConnection * conn)
   if (p && !p->control && g_ptr_array_find (p->conns, conn, NULL)) {
     p->control = conn;
     control = TRUE;
-    destroy_source (&p->grace);
+    gst_peerjs_clear_source (&p->grace);
   }
   g_mutex_unlock (&self->lock);
 
@@ -416,19 +400,6 @@ on_state_changed (GstPeerJSConnection * conn, GstPeerJSConnectionState state,
     close_later (self, conn, reason);
 }
 
-static void
-on_send_message (GstPeerJSConnection * conn, const GstPeerJSMessage * msg,
-    GstPeerJSDataHub * self)
-{
-  GError *error = NULL;
-
-  if (!gst_peerjs_session_send (self->session, msg, &error)) {
-    GST_WARNING_OBJECT (self, "could not send %s to '%s': %s",
-        msg->type_name, msg->dst, error->message);
-    g_error_free (error);
-  }
-}
-
 /* Adds @conn to its member and starts it; FALSE (and a peerjs-error) if
  * the member has too many or it could not start. */
 static gboolean
@@ -457,7 +428,7 @@ add_and_start (GstPeerJSDataHub * self, GstPeerJSConnection * conn)
   g_object_set_qdata (G_OBJECT (conn), hub_quark, self);
   /* idle data channels carry no packets: liveness is the member's call's */
   g_object_set (conn, "liveness-timeout", 0, NULL);
-  g_signal_connect (conn, "send-message", G_CALLBACK (on_send_message), self);
+  gst_peerjs_forward_signalling (G_OBJECT (conn), self->session);
   g_signal_connect (conn, "state-changed", G_CALLBACK (on_state_changed), self);
   g_signal_connect (conn, "data-channel", G_CALLBACK (on_data_channel), self);
 
@@ -836,7 +807,7 @@ gst_peerjs_data_hub_stop (GstPeerJSDataHub * self)
   while (g_hash_table_iter_next (&iter, NULL, &value)) {
     Peer *p = value;
 
-    destroy_source (&p->grace);
+    gst_peerjs_clear_source (&p->grace);
     for (i = 0; i < p->conns->len; i++)
       g_ptr_array_add (conns, gst_object_ref (g_ptr_array_index (p->conns, i)));
   }

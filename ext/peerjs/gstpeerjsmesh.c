@@ -23,6 +23,7 @@
 #include "gstpeerjsmesh.h"
 #include "gstpeerjsconnection.h"
 #include "gstpeerjsdatahub.h"
+#include "gstpeerjsshared.h"
 
 #include <string.h>
 
@@ -96,19 +97,9 @@ static void update_members (GstPeerJSMesh * self);
 static gboolean discover_cb (gpointer user_data);
 
 static void
-destroy_source (GSource ** source)
-{
-  if (*source) {
-    g_source_destroy (*source);
-    g_source_unref (*source);
-    *source = NULL;
-  }
-}
-
-static void
 member_free (Member * m)
 {
-  destroy_source (&m->retry);
+  gst_peerjs_clear_source (&m->retry);
   g_clear_object (&m->media);
   g_free (m->id);
   g_free (m);
@@ -117,10 +108,7 @@ member_free (Member * m)
 static void
 post (GstPeerJSMesh * self, GstStructure * s)
 {
-  if (self->room_id)
-    gst_structure_set (s, "room-id", G_TYPE_STRING, self->room_id, NULL);
-  gst_element_post_message (self->element,
-      gst_message_new_element (GST_OBJECT (self->element), s));
+  gst_peerjs_post (self->element, self->room_id, s);
 }
 
 static void
@@ -134,10 +122,8 @@ static void
 post_error (GstPeerJSMesh * self, const gchar * type, const gchar * peer_id,
     const gchar * message)
 {
-  GST_INFO_OBJECT (self, "%s from '%s': %s", type, peer_id, message);
-  post (self, gst_structure_new ("peerjs-error", "type", G_TYPE_STRING, type,
-          "peer-id", G_TYPE_STRING, peer_id, "message", G_TYPE_STRING,
-          message, NULL));
+  gst_peerjs_post_error (self->element, self->room_id, type, peer_id, NULL,
+      message);
 }
 
 /* ---- connection signals, handed over to the session thread ---- */
@@ -241,7 +227,7 @@ schedule_retry (GstPeerJSMesh * self, Member * m)
   r = g_new0 (Retry, 1);
   r->mesh = gst_object_ref (self);
   r->peer_id = g_strdup (m->id);
-  destroy_source (&m->retry);
+  gst_peerjs_clear_source (&m->retry);
   m->retry = g_timeout_source_new (delay);
   g_source_set_callback (m->retry, retry_cb, r, (GDestroyNotify) retry_free);
   g_source_attach (m->retry, self->context);
@@ -337,19 +323,6 @@ on_state_changed (GstPeerJSConnection * conn, GstPeerJSConnectionState state,
 }
 
 static void
-on_send_message (GstPeerJSConnection * conn, const GstPeerJSMessage * msg,
-    GstPeerJSMesh * self)
-{
-  GError *error = NULL;
-
-  if (!gst_peerjs_session_send (self->session, msg, &error)) {
-    GST_WARNING_OBJECT (self, "could not send %s to '%s': %s",
-        msg->type_name, msg->dst, error->message);
-    g_error_free (error);
-  }
-}
-
-static void
 on_pad_added (GstPeerJSConnection * conn, GstPad * pad,
     GstPeerJSTrackKind kind, GstPeerJSMesh * self)
 {
@@ -372,7 +345,7 @@ start_connection (GstPeerJSMesh * self, GstPeerJSConnection * conn)
   /* a member that vanished (killed, network gone) is reported within the
    * connection timeout, as a call that never connects is */
   g_object_set (conn, "liveness-timeout", self->conn_config.timeout_ms, NULL);
-  g_signal_connect (conn, "send-message", G_CALLBACK (on_send_message), self);
+  gst_peerjs_forward_signalling (G_OBJECT (conn), self->session);
   g_signal_connect (conn, "state-changed", G_CALLBACK (on_state_changed), self);
   g_signal_connect (conn, "pad-added", G_CALLBACK (on_pad_added), self);
   g_signal_connect (conn, "pad-removed", G_CALLBACK (on_pad_removed), self);
@@ -538,7 +511,7 @@ answer_offer (GstPeerJSMesh * self, const GstPeerJSMessage * msg)
     gst_object_unref (conn);
     return;
   }
-  destroy_source (&m->retry);
+  gst_peerjs_clear_source (&m->retry);
   m->media = gst_object_ref (conn);
   g_mutex_unlock (&self->lock);
 
@@ -764,7 +737,7 @@ set_members (GstPeerJSMesh * self, const gchar * const *peers)
 
     GST_INFO_OBJECT (self, "'%s' is no longer a member", m->id);
     m->media = NULL;
-    destroy_source (&m->retry);
+    gst_peerjs_clear_source (&m->retry);
     if (conn) {
       post_connection_state (self, conn,
           GST_PEERJS_CONNECTION_STATE_DISCONNECTED, "removed");
@@ -963,12 +936,12 @@ gst_peerjs_mesh_stop (GstPeerJSMesh * mesh)
 
   g_mutex_lock (&self->lock);
   self->stopped = TRUE;
-  destroy_source (&self->discovery);
+  gst_peerjs_clear_source (&self->discovery);
   g_hash_table_iter_init (&iter, self->members);
   while (g_hash_table_iter_next (&iter, NULL, &value)) {
     Member *m = value;
 
-    destroy_source (&m->retry);
+    gst_peerjs_clear_source (&m->retry);
     if (m->media)
       g_ptr_array_add (conns, m->media);
     m->media = NULL;

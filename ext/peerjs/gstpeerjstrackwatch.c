@@ -24,6 +24,7 @@
 #endif
 
 #include "gstpeerjstrackwatch.h"
+#include "gstpeerjsshared.h"
 
 #include <gst/audio/audio.h>
 #include <gst/video/video.h>
@@ -246,10 +247,7 @@ post_state (GstPeerJSTrackWatch * self, const gchar * peer_id,
 
   GST_INFO_OBJECT (self, "'%s' seems to have video %s, audio %s", peer_id,
       video ? "on" : "off", audio ? "on" : "off");
-  if (self->room_id)
-    gst_structure_set (s, "room-id", G_TYPE_STRING, self->room_id, NULL);
-  gst_element_post_message (self->element,
-      gst_message_new_element (GST_OBJECT (self->element), s));
+  gst_peerjs_post (self->element, self->room_id, s);
 }
 
 static gboolean
