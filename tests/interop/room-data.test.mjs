@@ -459,10 +459,11 @@ async function roomOpensTo(ser, figures) {
     `${ms(got.at(-1).t - tSend)}, close-data -> closed at the room ${ms(roomClosed.t - tc)} (${roomClosed.fields.reason})`;
   const closed = await alice.waitAny(key, ['close'], { since: open.seq, timeout: 8000 }).catch((e) => e);
   if (closed instanceof Error) {
-    figures.push(`${fig}, NOT closed at alice within 8 s`);
+    const info = await alice.dataChannelInfo(key);
+    figures.push(`${fig}, NOT closed at alice within 8 s (RTCDataChannel ${info?.readyState})`);
     await alice.close(key);
     throw new Error(`${ser}: close-data: the room reports the connection closed but alice's DataConnection ` +
-      `stays open (${closed.message})`);
+      `stays open, its RTCDataChannel '${info?.readyState}' (${closed.message})`);
   }
   figures.push(`${fig}, at alice ${ms(closed.t - tc)}`);
 }
@@ -708,8 +709,9 @@ test('(f) bad data: peerjs-error bad-data, the connection goes on, media keeps f
   const err = await gst1.waitMsg('peerjs-error', { type: 'bad-data', 'connection-id': mp.id }, { since, timeout: 8000 });
   const closed = await gst1.waitMsg('peerjs-data-connection', { 'connection-id': mp.id, state: 'closed' }, { since, timeout: 8000 });
   const closedA = await alice.waitFor(mp.key, 'close', { timeout: 8000 }).catch((e) => e);
+  const stuck = closedA instanceof Error ? (await alice.dataChannelInfo(mp.key))?.readyState : null;
   figures.push(`MsgPack: c1 -> bad-data ${ms(err.t - t0)}, closed at the room ${ms(closed.t - t0)} (${closed.fields.reason}), ` +
-    (closedA instanceof Error ? 'NOT closed at alice within 8 s' : `at alice ${ms(closedA.t - t0)}`));
+    (closedA instanceof Error ? `NOT closed at alice within 8 s (RTCDataChannel ${stuck})` : `at alice ${ms(closedA.t - t0)}`));
 
   // everything else goes on
   const ctl = (await alice.dataConns('alice', 'gst1')).find((d) => d.key === ctlA);
@@ -723,7 +725,7 @@ test('(f) bad data: peerjs-error bad-data, the connection goes on, media keeps f
   for (const c of [bin, js]) await alice.close(c.key);
   console.log(`# (f) [${KIND}] ${figures.join('; ')}`);
   assert.ok(!(closedA instanceof Error), `MsgPack: the room closed the connection after the malformed stream, ` +
-    `but alice's DataConnection stays open: ${closedA.message}`);
+    `but alice's DataConnection stays open, its RTCDataChannel '${stuck}': ${closedA.message}`);
 }));
 
 test('(end) the room stops cleanly', { timeout: 20000 }, g(async () => {
