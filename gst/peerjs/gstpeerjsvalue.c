@@ -55,6 +55,9 @@ GST_DEBUG_CATEGORY_STATIC (peerjs_value_debug);
 #define TWO_POW_63 9223372036854775808.0
 #define TWO_POW_64 18446744073709551616.0
 
+/* Number.MAX_SAFE_INTEGER, 2^53 - 1 */
+#define MAX_SAFE_INTEGER G_GINT64_CONSTANT (9007199254740991)
+
 /* Up to this many map members a linear search finds duplicate keys. */
 #define MAP_LINEAR_LOOKUP 8
 
@@ -1260,9 +1263,15 @@ json_node_to_value (JsonNode * node)
       if (type == G_TYPE_BOOLEAN)
         return g_variant_ref_sink (g_variant_new_boolean
             (json_node_get_boolean (node)));
-      if (type == G_TYPE_INT64)
-        return g_variant_ref_sink (g_variant_new_int64 (json_node_get_int
-                (node)));
+      if (type == G_TYPE_INT64) {
+        gint64 n = json_node_get_int (node);
+
+        /* beyond 2^53 a JSON integer means the nearest double, as for
+         * JSON.parse: "4611686018427388000" is 2^62 */
+        if (n > MAX_SAFE_INTEGER || n < -MAX_SAFE_INTEGER)
+          return gst_peerjs_value_new_number ((gdouble) n);
+        return g_variant_ref_sink (g_variant_new_int64 (n));
+      }
       if (type == G_TYPE_DOUBLE)
         return gst_peerjs_value_new_number (json_node_get_double (node));
       if (type == G_TYPE_STRING) {
@@ -1313,8 +1322,9 @@ json_node_to_value (JsonNode * node)
  *
  * Parses JSON text, as a "json" connection receives it, into the value
  * model: `null` → `mv` nothing, numbers with an integral value → `x` (or
- * `t`), others → `d`, arrays → `av`, objects → `a{sv}`. Nesting is bounded
- * by %GST_PEERJS_VALUE_MAX_DEPTH.
+ * `t`), others → `d`, arrays → `av`, objects → `a{sv}`. Numbers mean what
+ * they mean to JSON.parse: a double, so an integer beyond 2^53 is rounded to
+ * the nearest one. Nesting is bounded by %GST_PEERJS_VALUE_MAX_DEPTH.
  *
  * Returns: (transfer full) (nullable): the value, or %NULL with
  *   %GST_PEERJS_DATA_ERROR_MALFORMED (not JSON) or

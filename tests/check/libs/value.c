@@ -485,8 +485,13 @@ GST_START_TEST (test_from_json)
   /* integral numbers are integers, whatever the notation */
   assert_from_json ("[1.0, 1e3, -0, -0.0, 2.5e0]",
       "[<int64 1>, <int64 1000>, <int64 0>, <int64 0>, <2.5>]");
-  /* integers beyond 64 bits read like JSON.parse reads them */
-  assert_from_json ("9223372036854775807", "int64 9223372036854775807");
+  /* integers beyond 2^53 read like JSON.parse reads them: the nearest
+   * double */
+  assert_from_json ("9007199254740991", "int64 9007199254740991");
+  assert_from_json ("-9007199254740991", "int64 -9007199254740991");
+  assert_from_json ("9007199254740993", "int64 9007199254740992");
+  assert_from_json ("4611686018427388000", "int64 4611686018427387904");
+  assert_from_json ("9223372036854775807", "uint64 9223372036854775808");
   assert_from_json ("-9223372036854775808", "int64 -9223372036854775808");
   assert_from_json ("9223372036854775808", "uint64 9223372036854775808");
   assert_from_json ("[-9223372036854775809]", "[<int64 -9223372036854775808>]");
@@ -566,8 +571,8 @@ GST_START_TEST (test_json_round_trip)
 {
   const gchar *values[] = {
     "{'a': <int64 1>, 'b': <[<1.5>, <@mv nothing>, <true>, <'x'>]>}",
-    "[<int64 -9223372036854775808>, <int64 9223372036854775807>, "
-        "<uint64 18446744073709549568>]",
+    "[<int64 -9223372036854775808>, <int64 9007199254740991>, "
+        "<int64 4611686018427387904>, <uint64 18446744073709549568>]",
     "[<0.1>, <-1e-300>, <1.7976931348623157e308>, <123456.789>]",
     "{'': <''>, 'é😀': <'\\u0001\\n\"'>, 'deep': <[<[<{'x': <false>}>]>]>}",
   };
