@@ -531,7 +531,12 @@ apply_track_state (GstPeerJSBin * self)
   if (fanout) {
     gst_peerjs_fanout_set_enabled (fanout, GST_PEERJS_TRACK_VIDEO, video);
     gst_peerjs_fanout_set_enabled (fanout, GST_PEERJS_TRACK_AUDIO, audio);
+    /* what the members see: a track we do not have is off */
+    video &= gst_peerjs_fanout_has_input (fanout, GST_PEERJS_TRACK_VIDEO);
+    audio &= gst_peerjs_fanout_has_input (fanout, GST_PEERJS_TRACK_AUDIO);
     gst_object_unref (fanout);
+  } else {
+    video = audio = FALSE;
   }
   if (hub) {
     gst_peerjs_data_hub_set_track_state (hub, video, audio);
@@ -609,7 +614,6 @@ start_mesh (GstPeerJSBin * self)
   GstPeerJSBinClass *klass = GST_PEERJS_BIN_GET_CLASS (self);
   GstPeerJSMeshConfig config = { 0, };
   GstPeerJSMesh *mesh;
-  gboolean video, audio;
   gchar **peers;
 
   GST_OBJECT_LOCK (self);
@@ -635,11 +639,9 @@ start_mesh (GstPeerJSBin * self)
   if (klass->receives)
     priv->watch = gst_peerjs_track_watch_new (GST_ELEMENT (self),
         gst_peerjs_session_get_context (priv->session), priv->room_id);
-  video = priv->video_enabled;
-  audio = priv->audio_enabled;
   GST_OBJECT_UNLOCK (self);
 
-  gst_peerjs_data_hub_set_track_state (priv->data, video, audio);
+  apply_track_state (self);
   g_signal_connect (priv->data, "value", G_CALLBACK (on_data_value), self);
   g_signal_connect (priv->data, "track-state", G_CALLBACK (on_track_state),
       self);

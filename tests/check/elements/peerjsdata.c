@@ -232,12 +232,14 @@ GST_START_TEST (test_serializations)
         TRUE, &id);
     fail_unless (id != NULL && g_str_has_prefix (id, "dc_"));
     s = wait_message (m[1], "peerjs-data-connection", "connection-id", id);
+    fail_unless_equals_string (gst_structure_get_string (s, "state"), "open");
     fail_unless_equals_string (gst_structure_get_string (s, "label"), label);
     fail_unless_equals_string (gst_structure_get_string (s, "serialization"),
         sers[i]);
     gst_structure_free (s);
-    gst_structure_free (wait_message (m[0], "peerjs-data-connection",
-            "connection-id", id));
+    s = wait_message (m[0], "peerjs-data-connection", "connection-id", id);
+    fail_unless_equals_string (gst_structure_get_string (s, "state"), "open");
+    gst_structure_free (s);
 
     n = count_messages (m[1], "peerjs-data");
     fail_unless (send_json (m[0], id, value));
