@@ -249,6 +249,9 @@ async function closeAliceData() {
   return open.length;
 }
 
+/** ERROR messages of the room after seq `since`: "message (element path)". */
+const errorsSince = (since) => gst1.eventsOf('error', since).map((e) => `${e.message} (${e.path ?? e.src})`);
+
 const WIRE = { default: 'binary', binary: 'binary', 'binary-utf8': 'binary', json: 'json', raw: 'raw', MsgPack: 'MsgPack' };
 const SERS = ['default', 'binary', 'binary-utf8', 'json', 'raw', 'MsgPack'];
 
@@ -472,6 +475,7 @@ test('(c) the room opens DataConnections to alice (connect-data) and talks on th
   assert.ok(ctlA, 'needs the setup');
   const left = await closeAliceData();
   if (left) console.log(`# (c) closed ${left} data connections left over by (a)/(b)`);
+  const sinceC = gst1.seq;
   const figures = [];
   const failures = [];
   for (const ser of ['binary', 'json', 'raw', 'MsgPack']) {
@@ -483,6 +487,7 @@ test('(c) the room opens DataConnections to alice (connect-data) and talks on th
   }
   console.log(`# (c) gst1 -> alice [${KIND}] ${figures.join('; ')}`);
   assert.deepEqual(failures, [], 'every serialization works');
+  assert.deepEqual(errorsSince(sinceC), [], 'no ERROR from the room during (c)');
 }));
 
 // --- (d) track state with an app that announces ---------------------------------------------
@@ -659,6 +664,7 @@ function chunkHex(id, n, dataHex, total) {
 test('(f) bad data: peerjs-error bad-data, the connection goes on, media keeps flowing', { timeout: 60000 }, g(async () => {
   assert.ok(ctlA && callA, 'needs the setup');
   await closeAliceData();
+  const sinceF = gst1.seq;
   const framesA0 = (await alice.mediaState(callA)).frames;
   const padsA0 = await gst1.stats();
   const figures = [];
@@ -715,15 +721,17 @@ test('(f) bad data: peerjs-error bad-data, the connection goes on, media keeps f
 
   // everything else goes on
   const ctl = (await alice.dataConns('alice', 'gst1')).find((d) => d.key === ctlA);
-  assert.ok(ctl && ctl.open, 'the control connection is still open');
   const framesA1 = (await alice.mediaState(callA)).frames;
   const padsA1 = await gst1.stats();
+  figures.push(`media meanwhile: alice rendered ${framesA1 - framesA0} frames, gst1 got ` +
+    `${padsA1.video_alice.buffers - padsA0.video_alice.buffers} video / ${padsA1.audio_alice.buffers - padsA0.audio_alice.buffers} audio buffers`);
+  console.log(`# (f) [${KIND}] ${figures.join('; ')}`);
+  assert.ok(ctl && ctl.open, 'the control connection is still open');
   assert.ok(framesA1 > framesA0 + 10, `alice still renders gst1's video (${framesA0} -> ${framesA1})`);
   assert.ok(padsA1.video_alice.buffers > padsA0.video_alice.buffers + 10 && padsA1.audio_alice.buffers > padsA0.audio_alice.buffers + 10,
     `gst1 still gets alice's media: ${short(padsA0.video_alice.buffers)} -> ${short(padsA1.video_alice.buffers)}`);
-  assert.deepEqual(gst1.eventsOf('error').map((e) => e.message), [], 'no ERROR in the room');
   for (const c of [bin, js]) await alice.close(c.key);
-  console.log(`# (f) [${KIND}] ${figures.join('; ')}`);
+  assert.deepEqual(errorsSince(sinceF), [], 'no ERROR from the room during (f)');
   assert.ok(!(closedA instanceof Error), `MsgPack: the room closed the connection after the malformed stream, ` +
     `but alice's DataConnection stays open, its RTCDataChannel '${stuck}': ${closedA.message}`);
 }));
