@@ -503,7 +503,7 @@ scan_value (GstPeerJSMsgPackReader * reader, GError ** error)
     if (container) {
       if (reader->depth >= GST_PEERJS_MSGPACK_MAX_DEPTH)
         return scan_error (error, GST_PEERJS_DATA_ERROR_TOO_BIG,
-            "nested deeper than 32 arrays and maps", pos);
+            "nested deeper than the depth limit", pos);
       if (count > GST_PEERJS_VALUE_MAX_ITEMS)
         return scan_error (error, GST_PEERJS_DATA_ERROR_TOO_BIG,
             "a count over the item limit", pos);

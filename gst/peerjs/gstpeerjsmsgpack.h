@@ -30,7 +30,7 @@ G_BEGIN_DECLS
  *
  * Deepest nesting of arrays and maps the MsgPack reader accepts: the fixed
  * parse stack of libmsgpack-c (`MSGPACK_EMBED_STACK_SIZE`) holds 32
- * levels. The encoder allows %GST_PEERJS_VALUE_MAX_DEPTH.
+ * levels, which is also %GST_PEERJS_VALUE_MAX_DEPTH.
  *
  * Since: 1.0
  */

@@ -20,12 +20,17 @@ G_BEGIN_DECLS
  * Deepest nesting of arrays and maps a data value may have, in every
  * serialization and in gst_peerjs_value_normalize(). A top-level array is
  * at depth 1. Deeper values fail with %GST_PEERJS_DATA_ERROR_TOO_BIG.
- * (The MsgPack reader is bounded tighter, see
- * %GST_PEERJS_MSGPACK_MAX_DEPTH.)
+ *
+ * Why 32: GLib reads serialized #GVariant data at most 128 containers deep
+ * and silently replaces what lies deeper with `()`. A map of the model
+ * costs 3 levels (`a{sv}`, its entry, the `v`), an array 2, so 42 nested
+ * maps or 63 nested arrays would already lose their innermost value the
+ * first time the value is serialized; 32 leaves room for an application to
+ * wrap a value in a few containers of its own.
  *
  * Since: 1.0
  */
-#define GST_PEERJS_VALUE_MAX_DEPTH 64
+#define GST_PEERJS_VALUE_MAX_DEPTH 32
 
 /**
  * GST_PEERJS_VALUE_MAX_ITEMS:
