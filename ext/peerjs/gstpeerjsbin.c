@@ -662,8 +662,7 @@ stop_mesh (GstPeerJSBin * self)
   GstPeerJSMesh *mesh;
 
   GST_OBJECT_LOCK (self);
-  mesh = priv->mesh;
-  priv->mesh = NULL;
+  mesh = priv->mesh ? gst_object_ref (priv->mesh) : NULL;
   data = priv->data;
   priv->data = NULL;
   watch = priv->watch;
@@ -678,8 +677,14 @@ stop_mesh (GstPeerJSBin * self)
     return;
   g_signal_handlers_disconnect_by_data (data, self);
   gst_object_unref (data);
+  /* still set while the connections close: an error their elements post
+   * meanwhile is still theirs (handle_message) */
   gst_peerjs_mesh_stop (mesh);
   g_signal_handlers_disconnect_by_data (mesh, self);
+
+  GST_OBJECT_LOCK (self);
+  gst_clear_object (&priv->mesh);
+  GST_OBJECT_UNLOCK (self);
   gst_object_unref (mesh);
 }
 

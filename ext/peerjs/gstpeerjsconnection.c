@@ -58,6 +58,12 @@ GST_DEBUG_CATEGORY_STATIC (GST_CAT_DEFAULT);
  * remote answers a stream reset within a round trip). */
 #define AUX_CLOSE_TIMEOUT_MS 1000
 
+/* After our side of the channel closed: the remote resets its stream too,
+ * and our SCTP stack's answer to that must still get out before the
+ * elements go, or the remote's channel hangs in "closing" (peerjs then
+ * never sees the close). One round trip on a LAN; measured: a few ms. */
+#define AUX_CLOSE_LINGER_MS 100
+
 /* A remote that sends nothing at all (no RTP, no RTCP, no DTLS/SCTP) for
  * this long is gone: ICE here (libnice without consent freshness) would
  * never say so. Both webrtcbin and browsers send RTCP every few seconds
@@ -1864,6 +1870,8 @@ close_aux_channel (GstPeerJSConnection * self)
     g_mutex_unlock (&self->lock);
     GST_DEBUG_OBJECT (self, "aux channel %s", self->aux_closed ? "closed" :
         "did not close in time");
+    if (self->aux_closed)
+      g_usleep (AUX_CLOSE_LINGER_MS * 1000);
   }
   g_object_unref (aux);
 }

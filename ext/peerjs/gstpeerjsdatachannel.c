@@ -76,7 +76,8 @@ emit_value (GstPeerJSDataChannel * self, GVariant * value)
 {
   if (gst_peerjs_value_is_close (value)) {
     GST_INFO_OBJECT (self, "the remote asks to close");
-    g_signal_emit (self, channel_signals[SIGNAL_CLOSE_REQUESTED], 0);
+    g_signal_emit (self, channel_signals[SIGNAL_CLOSE_REQUESTED], 0,
+        "remote-close");
   } else {
     g_signal_emit (self, channel_signals[SIGNAL_VALUE], 0, value);
   }
@@ -104,7 +105,8 @@ receive_binarypack (GstPeerJSDataChannel * self, const guint8 * data,
       emit_value (self, value);
       break;
     case GST_PEERJS_RECEIVE_CLOSE:
-      g_signal_emit (self, channel_signals[SIGNAL_CLOSE_REQUESTED], 0);
+      g_signal_emit (self, channel_signals[SIGNAL_CLOSE_REQUESTED], 0,
+          "remote-close");
       break;
     case GST_PEERJS_RECEIVE_NONE:
       if (error)
@@ -148,7 +150,8 @@ receive_msgpack (GstPeerJSDataChannel * self, const guint8 * data, gsize size)
   if (error) {
     self->stream_broken = TRUE;
     emit_bad_data (self, error);
-    g_signal_emit (self, channel_signals[SIGNAL_CLOSE_REQUESTED], 0);
+    g_signal_emit (self, channel_signals[SIGNAL_CLOSE_REQUESTED], 0,
+        "bad-data");
   }
 }
 
@@ -443,7 +446,7 @@ gst_peerjs_data_channel_class_init (GstPeerJSDataChannelClass * klass)
       G_TYPE_NONE, 1, G_TYPE_VARIANT);
   channel_signals[SIGNAL_CLOSE_REQUESTED] = g_signal_new ("close-requested",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-      G_TYPE_NONE, 0);
+      G_TYPE_NONE, 1, G_TYPE_STRING);
   channel_signals[SIGNAL_BAD_DATA] = g_signal_new ("bad-data",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 1, G_TYPE_ERROR);

@@ -30,7 +30,9 @@ G_BEGIN_DECLS
  *
  *  "open" ()
  *  "value" (GVariant *value): a whole value arrived
- *  "close-requested" (): the remote sent {"__peerData":{"type":"close"}}
+ *  "close-requested" (const gchar *reason): "remote-close": the remote
+ *      sent {"__peerData":{"type":"close"}}; "bad-data": the stream
+ *      cannot go on
  *  "bad-data" (GError *error): a message was dropped (malformed,
  *      truncated, over a limit); the channel goes on unless the
  *      serialization cannot recover (MsgPack), which also requests close

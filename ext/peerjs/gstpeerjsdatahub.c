@@ -67,6 +67,9 @@ struct _GstPeerJSDataHub
 
   GMutex lock;
   GHashTable *peers;            /* id -> Peer */
+  /* connections being shut: their elements may still post errors, which
+   * are theirs (find_owner) */
+  GPtrArray *closing;
   gboolean video_enabled, audio_enabled;
   gboolean stopped;
 };
@@ -209,12 +212,20 @@ shut (GstPeerJSDataHub * self, GstPeerJSConnection * conn)
 {
   GstPeerJSDataChannel *channel = gst_peerjs_connection_get_data_channel (conn);
 
+  g_mutex_lock (&self->lock);
+  g_ptr_array_add (self->closing, gst_object_ref (conn));
+  g_mutex_unlock (&self->lock);
+
   if (channel) {
     g_signal_handlers_disconnect_by_data (channel, conn);
     gst_object_unref (channel);
   }
   g_signal_handlers_disconnect_by_data (conn, self);
   gst_peerjs_connection_close (conn);
+
+  g_mutex_lock (&self->lock);
+  g_ptr_array_remove (self->closing, conn);
+  g_mutex_unlock (&self->lock);
 }
 
 /* Takes @conn out of its member's list; TRUE if it was there. Picks
@@ -363,9 +374,9 @@ on_channel_value (GstPeerJSDataChannel * channel, GVariant * value,
 
 static void
 on_channel_close_requested (GstPeerJSDataChannel * channel,
-    GstPeerJSConnection * conn)
+    const gchar * reason, GstPeerJSConnection * conn)
 {
-  close_later (hub_of (conn), conn, "remote-close");
+  close_later (hub_of (conn), conn, reason);
 }
 
 static void
@@ -758,6 +769,10 @@ find_owner (GstPeerJSDataHub * self, GstObject * object)
       if (gst_peerjs_connection_owns (g_ptr_array_index (p->conns, i), object))
         owner = gst_object_ref (g_ptr_array_index (p->conns, i));
   }
+  for (i = 0; !owner && i < self->closing->len; i++)
+    if (gst_peerjs_connection_owns (g_ptr_array_index (self->closing, i),
+            object))
+      owner = gst_object_ref (g_ptr_array_index (self->closing, i));
   g_mutex_unlock (&self->lock);
   return owner;
 }
@@ -846,6 +861,7 @@ gst_peerjs_data_hub_finalize (GObject * object)
   GstPeerJSDataHub *self = GST_PEERJS_DATA_HUB (object);
 
   g_hash_table_unref (self->peers);
+  g_ptr_array_unref (self->closing);
   gst_object_unref (self->session);
   g_free (self->room_id);
   g_free (self->stun_server);
@@ -861,6 +877,7 @@ gst_peerjs_data_hub_init (GstPeerJSDataHub * self)
   g_mutex_init (&self->lock);
   self->peers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
       (GDestroyNotify) peer_free);
+  self->closing = g_ptr_array_new_with_free_func (gst_object_unref);
   self->video_enabled = self->audio_enabled = TRUE;
 }
 

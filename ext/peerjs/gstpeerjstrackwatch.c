@@ -200,6 +200,10 @@ sample_audio (Peer * p, GstPad * pad, GstBuffer * buf)
   GstMapInfo map;
   gint64 now = now_ms ();
 
+  /* the first buffer counts as sound: a browser's mic may start in a
+   * quiet moment, which is no reason to call it off */
+  if (!p->last_audio_ms)
+    p->last_loud_ms = now;
   p->last_audio_ms = now;
   if (caps && gst_audio_info_from_caps (&info, caps)
       && gst_buffer_map (buf, &map, GST_MAP_READ)) {
