@@ -464,7 +464,8 @@ gst_peerjs_array_builder_init (GstPeerJSArrayBuilder * builder, guint reserve)
 void
 gst_peerjs_array_builder_add (GstPeerJSArrayBuilder * builder, GVariant * item)
 {
-  g_ptr_array_add (builder->items, g_variant_ref_sink (item));
+  /* takes the reference: a floating one becomes full, a full one stays */
+  g_ptr_array_add (builder->items, g_variant_take_ref (item));
 }
 
 GVariant *
@@ -529,7 +530,7 @@ gst_peerjs_map_builder_add (GstPeerJSMapBuilder * builder, gchar * key,
 {
   guint position, i;
 
-  g_variant_ref_sink (value);
+  g_variant_take_ref (value);
 
   if (map_builder_find (builder, key, &position)) {
     /* like a JavaScript object: the first position, the last value */
@@ -1043,6 +1044,25 @@ repair_json_numbers (gchar * json)
   *w = '\0';
 }
 
+/* json_node_init_array() and _object() take a reference of their own */
+static JsonNode *
+take_array_node (JsonArray * array)
+{
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_take_array (node, array);
+  return node;
+}
+
+static JsonNode *
+take_object_node (JsonObject * object)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, object);
+  return node;
+}
+
 static JsonNode *
 value_to_json_node (GVariant * value)
 {
@@ -1076,7 +1096,7 @@ value_to_json_node (GVariant * value)
 
     for (i = 0; i < n; i++)
       json_array_add_int_element (array, bytes[i]);
-    return json_node_init_array (json_node_alloc (), array);
+    return take_array_node (array);
   } else if (g_str_equal (type, "av")) {
     JsonArray *array = json_array_sized_new (n);
 
@@ -1088,7 +1108,7 @@ value_to_json_node (GVariant * value)
       g_variant_unref (inner);
       g_variant_unref (child);
     }
-    return json_node_init_array (json_node_alloc (), array);
+    return take_array_node (array);
   } else {
     JsonObject *object = json_object_new ();
 
@@ -1100,7 +1120,7 @@ value_to_json_node (GVariant * value)
       json_object_set_member (object, key, value_to_json_node (inner));
       g_variant_unref (inner);
     }
-    return json_node_init_object (json_node_alloc (), object);
+    return take_object_node (object);
   }
 }
 
