@@ -19,6 +19,7 @@
 #include "gstpeerjsfanout.h"
 
 #include <string.h>
+#include "upstreambugs.h"
 
 /* ---- helpers ---- */
 
@@ -1290,6 +1291,8 @@ peerjsconnection_suite (void)
 
   suite_add_tcase (s, tc_conn);
   tcase_set_timeout (tc_conn, 60);
+  tcase_add_checked_fixture (tc_conn, filter_upstream_sctp_teardown_warning,
+      NULL);
   tcase_add_test (tc_conn, test_call_vp8);
   tcase_add_test (tc_conn, test_call_h264);
   tcase_add_test (tc_conn, test_caps_change);

@@ -11,6 +11,7 @@
  * remote pads are counted, its element messages kept. */
 
 #include "peerjsmember.h"
+#include "upstreambugs.h"
 
 #include <gst/audio/audio.h>
 #include <gst/video/video.h>
@@ -25,6 +26,7 @@ server_setup (void)
   GError *error = NULL;
 
   gst_peerjs_init ();
+  filter_upstream_sctp_teardown_warning ();
   server = gst_peerjs_server_new ();
   g_object_set (server, "port", 0, "allow-discovery", TRUE,
       "expire-timeout", 1000, NULL);
