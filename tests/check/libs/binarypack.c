@@ -64,6 +64,17 @@ parse (const gchar * text)
   return g_variant_take_ref (v);
 }
 
+/* A floating value from GVariant text, for the calls that consume one */
+static GVariant *
+value_of (const gchar * text)
+{
+  GVariant *v = parse (text);
+
+  return g_variant_new_from_data (g_variant_get_type (v),
+      g_variant_get_data (v), g_variant_get_size (v), TRUE,
+      (GDestroyNotify) g_variant_unref, v);
+}
+
 static void
 assert_value (GVariant * got, const gchar * expected_text)
 {
@@ -345,7 +356,7 @@ GST_START_TEST (test_encode_doubles)
   assert_encode_error (g_variant_new_double (1e300),
       GST_PEERJS_DATA_ERROR_UNSUPPORTED);
   /* inside a container too */
-  assert_encode_error (parse ("[<1>, <@md just nan>]"),
+  assert_encode_error (value_of ("[<1>, <@md just nan>]"),
       GST_PEERJS_DATA_ERROR_UNSUPPORTED);
 }
 
@@ -362,26 +373,26 @@ GST_START_TEST (test_encode_any_gvariant)
   assert_encodes (g_variant_new_handle (3), "03");
   assert_encodes (g_variant_new_object_path ("/a"), "b22f61");
   assert_encodes (g_variant_new_signature ("as"), "b26173");
-  assert_encodes (parse ("(int16 -5, 'x', @ay [1, 2], {'a': 1.0})"),
+  assert_encodes (value_of ("(int16 -5, 'x', @ay [1, 2], {'a': 1.0})"),
       "94 fb b178 a20102 81b16101");
-  assert_encodes (parse ("()"), "90");
-  assert_encodes (parse ("['a', 'b']"), "92b161b162");
-  assert_encodes (parse ("[[1, 2], [3]]"), "92 920102 9103");
-  assert_encodes (parse ("{1: 'a', 20: 'b'}"), "82 b131b161 b23230b162");
-  assert_encodes (parse ("{true: 1}"), "81 b474727565 01");
-  assert_encodes (parse ("{1.5: 1, 1e21: 2, 1e-7: 3}"),
+  assert_encodes (value_of ("()"), "90");
+  assert_encodes (value_of ("['a', 'b']"), "92b161b162");
+  assert_encodes (value_of ("[[1, 2], [3]]"), "92 920102 9103");
+  assert_encodes (value_of ("{1: 'a', 20: 'b'}"), "82 b131b161 b23230b162");
+  assert_encodes (value_of ("{true: 1}"), "81 b474727565 01");
+  assert_encodes (value_of ("{1.5: 1, 1e21: 2, 1e-7: 3}"),
       "83 b3312e35 01 b531652b3231 02 b431652d37 03");
-  assert_encodes (parse ("<<<int16 7>>>"), "07");
-  assert_encodes (parse ("@mi nothing"), "c0");
-  assert_encodes (parse ("@mi just 7"), "07");
-  assert_encodes (parse ("@mmi just nothing"), "c0");
-  assert_encodes (parse ("@mv just <'x'>"), "b178");
-  assert_encodes (parse ("@ams [nothing, just 'y']"), "92c0b179");
-  assert_encodes (parse ("@aay [[1], []]"), "92 a101 a0");
+  assert_encodes (value_of ("<<<int16 7>>>"), "07");
+  assert_encodes (value_of ("@mi nothing"), "c0");
+  assert_encodes (value_of ("@mi just 7"), "07");
+  assert_encodes (value_of ("@mmi just nothing"), "c0");
+  assert_encodes (value_of ("@mv just <'x'>"), "b178");
+  assert_encodes (value_of ("@ams [nothing, just 'y']"), "92c0b179");
+  assert_encodes (value_of ("@aay [[1], []]"), "92 a101 a0");
   /* the dict entry of a dictionary seen alone: a pair */
-  assert_encodes (parse ("@{sv} {'k', <1>}"), "92b16b01");
+  assert_encodes (value_of ("@{sv} {'k', <1>}"), "92b16b01");
   /* a dictionary with a repeated key keeps one member, like JS */
-  assert_encodes (parse ("@a{is} {1: 'a', 2: 'b', 1: 'c'}"),
+  assert_encodes (value_of ("@a{is} {1: 'a', 2: 'b', 1: 'c'}"),
       "82 b131 b163 b132 b162");
 }
 
@@ -521,7 +532,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_decode_truncated)
 {
-  GBytes *full = gst_peerjs_binarypack_encode (parse (COMPLEX_VALUE), NULL);
+  GBytes *full = gst_peerjs_binarypack_encode (value_of (COMPLEX_VALUE), NULL);
   gsize size, cut;
   const guint8 *data = g_bytes_get_data (full, &size);
   GVariant *v;
@@ -670,7 +681,7 @@ GST_START_TEST (test_round_trip)
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (values); i++) {
-    GBytes *bytes = gst_peerjs_binarypack_encode (parse (values[i]), NULL);
+    GBytes *bytes = gst_peerjs_binarypack_encode (value_of (values[i]), NULL);
     GVariant *back = gst_peerjs_binarypack_decode (g_bytes_get_data (bytes,
             NULL), g_bytes_get_size (bytes), NULL, NULL);
 
@@ -777,7 +788,8 @@ GST_START_TEST (test_chunking_threshold)
   g_ptr_array_unref (messages);
 
   /* a small value is one message, not a chunk */
-  messages = gst_peerjs_binarypack_sender_pack (sender, parse ("'hi'"), NULL);
+  messages =
+      gst_peerjs_binarypack_sender_pack (sender, value_of ("'hi'"), NULL);
   fail_unless_equals_int (messages->len, 1);
   g_ptr_array_unref (messages);
 
@@ -875,14 +887,14 @@ GST_START_TEST (test_receive_in_any_order)
   GstPeerJSBinaryPackSender *sender = gst_peerjs_binarypack_sender_new ();
   GstPeerJSBinaryPackReceiver *recv =
       gst_peerjs_binarypack_receiver_new (16 * 1024 * 1024, 16, 1000);
-  GVariant *big = g_variant_ref_sink (new_binary (100000, 3));
-  GVariant *big2 = g_variant_ref_sink (parse ("{'text': <'x'>}"));
+  GVariant *big = g_variant_ref_sink (new_binary (70000, 3));
+  GVariant *big2 = parse ("{'text': <'x'>}");
   GPtrArray *m1, *m2, *small;
   GRand *rand = g_rand_new_with_seed (7);
   guint i, round;
 
   m1 = gst_peerjs_binarypack_sender_pack (sender, big, NULL);
-  fail_unless_equals_int (m1->len, 7);
+  fail_unless_equals_int (m1->len, 5);
 
   /* in order */
   for (i = 0; i < m1->len - 1; i++)
@@ -897,7 +909,7 @@ GST_START_TEST (test_receive_in_any_order)
   for (i = m1->len; i > 1; i--)
     push_none (recv, m1->pdata[i - 1]);
   push_value (recv, m1->pdata[0], big);
-  for (round = 0; round < 20; round++) {
+  for (round = 0; round < 8; round++) {
     GPtrArray *copy = g_ptr_array_new_with_free_func ((GDestroyNotify)
         g_bytes_unref);
 
@@ -957,8 +969,9 @@ GST_START_TEST (test_receive_close)
   GBytes *close_bytes, *packed;
 
   /* the 24 bytes of 4.2 */
-  close_bytes = gst_peerjs_binarypack_encode (gst_peerjs_value_new_close (),
-      NULL);
+  value = gst_peerjs_value_new_close ();
+  close_bytes = gst_peerjs_binarypack_encode (value, NULL);
+  g_clear_pointer (&value, g_variant_unref);
   fail_unless_equals_uint64 (g_bytes_get_size (close_bytes), 24);
   fail_unless_equals_int (push_hex (recv, "81 ba 5f5f7065657244617461 81 b4 "
           "74797065 b5 636c6f7365", 0, &value, &error),
@@ -1145,8 +1158,7 @@ GST_START_TEST (test_receive_errors)
   g_bytes_unref (c1b);
   {
     GstPeerJSBinaryPackSender *sender = gst_peerjs_binarypack_sender_new ();
-    GPtrArray *m = gst_peerjs_binarypack_sender_pack (sender,
-        g_variant_ref (expected), NULL);
+    GPtrArray *m = gst_peerjs_binarypack_sender_pack (sender, expected, NULL);
 
     fail_unless_equals_int (m->len, 1);
     push_value (recv, m->pdata[0], expected);

@@ -64,6 +64,17 @@ parse (const gchar * text)
   return g_variant_take_ref (v);
 }
 
+/* A floating value from GVariant text, for the calls that consume one */
+static GVariant *
+value_of (const gchar * text)
+{
+  GVariant *v = parse (text);
+
+  return g_variant_new_from_data (g_variant_get_type (v),
+      g_variant_get_data (v), g_variant_get_size (v), TRUE,
+      (GDestroyNotify) g_variant_unref, v);
+}
+
 static void
 assert_value (GVariant * got, const gchar * expected_text)
 {
@@ -137,7 +148,7 @@ encode_stream (const gchar ** values, guint n)
   guint i;
 
   for (i = 0; i < n; i++) {
-    GBytes *b = gst_peerjs_msgpack_encode (parse (values[i]), NULL);
+    GBytes *b = gst_peerjs_msgpack_encode (value_of (values[i]), NULL);
 
     fail_unless (b != NULL);
     g_byte_array_append (stream, g_bytes_get_data (b, NULL),
@@ -204,8 +215,8 @@ GST_START_TEST (test_example)
       "cb 3ff8000000000000";
   GBytes *bytes;
 
-  assert_encodes (parse ("{'hello': <'msgpack'>, 'n': <1.5>}"), hex);
-  bytes = gst_peerjs_msgpack_encode (parse ("{'hello': <'msgpack'>, "
+  assert_encodes (value_of ("{'hello': <'msgpack'>, 'n': <1.5>}"), hex);
+  bytes = gst_peerjs_msgpack_encode (value_of ("{'hello': <'msgpack'>, "
           "'n': <1.5>}"), NULL);
   fail_unless_equals_uint64 (g_bytes_get_size (bytes), 26);
   g_bytes_unref (bytes);
@@ -271,7 +282,7 @@ GST_START_TEST (test_forms)
 
   for (i = 0; i < G_N_ELEMENTS (forms); i++) {
     GST_INFO ("%s <-> %s", forms[i].value, forms[i].hex);
-    assert_encodes (parse (forms[i].value), forms[i].hex);
+    assert_encodes (value_of (forms[i].value), forms[i].hex);
     assert_decodes (forms[i].hex, forms[i].value);
   }
 
@@ -281,7 +292,7 @@ GST_START_TEST (test_forms)
   assert_encodes (g_variant_new_double (1e20), "cb 4415af1d78b58c40");
   assert_encodes (g_variant_new_double (NAN), "cb 7ff8000000000000");
   /* any GVariant */
-  assert_encodes (parse ("(byte 1, int16 -2, {1: objectpath '/'})"),
+  assert_encodes (value_of ("(byte 1, int16 -2, {1: objectpath '/'})"),
       "93 01 fe 81 a131 a12f");
 }
 
@@ -495,7 +506,8 @@ GST_START_TEST (test_prefixes_wait)
   gsize first_end;
 
   {
-    GBytes *first = gst_peerjs_msgpack_encode (parse (stream_values[0]), NULL);
+    GBytes *first =
+        gst_peerjs_msgpack_encode (value_of (stream_values[0]), NULL);
 
     first_end = g_bytes_get_size (first);
     g_bytes_unref (first);

@@ -28,6 +28,17 @@ parse (const gchar * text)
   return g_variant_take_ref (v);
 }
 
+/* A floating value from GVariant text, for the calls that consume one */
+static GVariant *
+value_of (const gchar * text)
+{
+  GVariant *v = parse (text);
+
+  return g_variant_new_from_data (g_variant_get_type (v),
+      g_variant_get_data (v), g_variant_get_size (v), TRUE,
+      (GDestroyNotify) g_variant_unref, v);
+}
+
 static void
 assert_value (GVariant * got, const gchar * expected_text)
 {
@@ -247,32 +258,34 @@ GST_START_TEST (test_normalize)
   assert_normalizes (g_variant_new_signature ("a{sv}"), "'a{sv}'");
 
   /* containers */
-  assert_normalizes (parse ("(1, 'a', [true])"),
+  assert_normalizes (value_of ("(1, 'a', [true])"),
       "[<int64 1>, <'a'>, <[<true>]>]");
-  assert_normalizes (parse ("()"), "@av []");
-  assert_normalizes (parse ("@as []"), "@av []");
-  assert_normalizes (parse ("@a{sv} {}"), "@a{sv} {}");
-  assert_normalizes (parse ("{'a': 1, 'b': 2}"),
+  assert_normalizes (value_of ("()"), "@av []");
+  assert_normalizes (value_of ("@as []"), "@av []");
+  assert_normalizes (value_of ("@a{sv} {}"), "@a{sv} {}");
+  assert_normalizes (value_of ("{'a': 1, 'b': 2}"),
       "{'a': <int64 1>, 'b': <int64 2>}");
-  assert_normalizes (parse ("{'x': <{'y': <(1, 2)>}>}"),
+  assert_normalizes (value_of ("{'x': <{'y': <(1, 2)>}>}"),
       "{'x': <{'y': <[<int64 1>, <int64 2>]>}>}");
-  assert_normalizes (parse ("{1: 'a', -2: 'b'}"), "{'1': <'a'>, '-2': <'b'>}");
-  assert_normalizes (parse ("{false: 0}"), "{'false': <int64 0>}");
-  assert_normalizes (parse ("{2.0: 0, 0.5: 1}"),
+  assert_normalizes (value_of ("{1: 'a', -2: 'b'}"),
+      "{'1': <'a'>, '-2': <'b'>}");
+  assert_normalizes (value_of ("{false: 0}"), "{'false': <int64 0>}");
+  assert_normalizes (value_of ("{2.0: 0, 0.5: 1}"),
       "{'2': <int64 0>, '0.5': <int64 1>}");
-  assert_normalizes (parse ("{objectpath '/p': 0}"), "{'/p': <int64 0>}");
-  assert_normalizes (parse ("@aay [[1], [2, 3]]"), "[<@ay [1]>, <@ay [2, 3]>]");
-  assert_normalizes (parse ("@ay [1, 2]"), "@ay [1, 2]");
+  assert_normalizes (value_of ("{objectpath '/p': 0}"), "{'/p': <int64 0>}");
+  assert_normalizes (value_of ("@aay [[1], [2, 3]]"),
+      "[<@ay [1]>, <@ay [2, 3]>]");
+  assert_normalizes (value_of ("@ay [1, 2]"), "@ay [1, 2]");
 
   /* variants and maybes */
-  assert_normalizes (parse ("<<<int16 1>>>"), "int64 1");
-  assert_normalizes (parse ("[<<1>>, <@mi nothing>]"),
+  assert_normalizes (value_of ("<<<int16 1>>>"), "int64 1");
+  assert_normalizes (value_of ("[<<1>>, <@mi nothing>]"),
       "[<int64 1>, <@mv nothing>]");
-  assert_normalizes (parse ("@ms nothing"), "@mv nothing");
-  assert_normalizes (parse ("@ms just 'x'"), "'x'");
-  assert_normalizes (parse ("@mmb just nothing"), "@mv nothing");
-  assert_normalizes (parse ("@mv nothing"), "@mv nothing");
-  assert_normalizes (parse ("@mv just <@mv just <7>>"), "int64 7");
+  assert_normalizes (value_of ("@ms nothing"), "@mv nothing");
+  assert_normalizes (value_of ("@ms just 'x'"), "'x'");
+  assert_normalizes (value_of ("@mmb just nothing"), "@mv nothing");
+  assert_normalizes (value_of ("@mv nothing"), "@mv nothing");
+  assert_normalizes (value_of ("@mv just <@mv just <7>>"), "int64 7");
 
   /* a value in the model comes back as itself */
   model = parse ("{'a': <[<int64 1>, <'x'>, <@ay [1]>, <@mv nothing>]>, "
@@ -389,12 +402,13 @@ GST_START_TEST (test_keys)
   assert_key (g_variant_new_string ("k"), "k");
   assert_key (g_variant_new_int32 (-7), "-7");
   assert_key (g_variant_new_uint64 (G_MAXUINT64), "18446744073709551615");
-  assert_key (parse ("@mv nothing"), "null");
+  assert_key (value_of ("@mv nothing"), "null");
   assert_key (g_variant_new_boolean (FALSE), "false");
-  assert_key (parse ("@ay [1]"), "[object ArrayBuffer]");
-  assert_key (parse ("{'a': 1}"), "[object Object]");
-  assert_key (parse ("[<1>, <@mv nothing>, <'a'>, <[<2>, <3>]>]"), "1,,a,2,3");
-  assert_key (parse ("@av []"), "");
+  assert_key (value_of ("@ay [1]"), "[object ArrayBuffer]");
+  assert_key (value_of ("{'a': 1}"), "[object Object]");
+  assert_key (value_of ("[<1>, <@mv nothing>, <'a'>, <[<2>, <3>]>]"),
+      "1,,a,2,3");
+  assert_key (value_of ("@av []"), "");
 
   /* numbers the way JavaScript writes them */
   assert_key (g_variant_new_double (1.5), "1.5");
@@ -422,24 +436,29 @@ GST_END_TEST;
 
 GST_START_TEST (test_to_json)
 {
-  assert_json (parse ("{'a': <int64 1>, 'b': <[<1.5>, <@mv nothing>, <true>, "
-          "<'x'>]>}"), "{\"a\":1,\"b\":[1.5,null,true,\"x\"]}");
-  assert_json (parse ("@ay [1, 2, 255]"), "[1,2,255]");
-  assert_json (parse ("@av []"), "[]");
-  assert_json (parse ("@a{sv} {}"), "{}");
-  assert_json (parse ("@mv nothing"), "null");
+  assert_json (value_of
+      ("{'a': <int64 1>, 'b': <[<1.5>, <@mv nothing>, <true>, " "<'x'>]>}"),
+      "{\"a\":1,\"b\":[1.5,null,true,\"x\"]}");
+  assert_json (value_of ("@ay [1, 2, 255]"), "[1,2,255]");
+  assert_json (value_of ("@av []"), "[]");
+  assert_json (value_of ("@a{sv} {}"), "{}");
+  assert_json (value_of ("@mv nothing"), "null");
   assert_json (g_variant_new_double (2.0), "2");
   assert_json (g_variant_new_double (-0.0), "0");
   assert_json (g_variant_new_double (NAN), "null");
   assert_json (g_variant_new_double (INFINITY), "null");
   assert_json (g_variant_new_double (-INFINITY), "null");
-  assert_json (parse ("[<nan>, <2.5>]"), "[null,2.5]");
+  assert_json (value_of ("[<nan>, <2.5>]"), "[null,2.5]");
   assert_json (g_variant_new_int64 (G_MININT64), "-9223372036854775808");
   assert_json (g_variant_new_string ("q\"\\\n\x01é😀"),
       "\"q\\\"\\\\\\n\\u0001é😀\"");
-  assert_json (parse ("('a', {1: true})"), "[\"a\",{\"1\":true}]");
-  assert_json (gst_peerjs_value_new_close (),
-      "{\"__peerData\":{\"type\":\"close\"}}");
+  assert_json (value_of ("('a', {1: true})"), "[\"a\",{\"1\":true}]");
+  {
+    GVariant *close = gst_peerjs_value_new_close ();
+
+    assert_json (close, "{\"__peerData\":{\"type\":\"close\"}}");
+    g_variant_unref (close);
+  }
 }
 
 GST_END_TEST;
@@ -458,8 +477,8 @@ GST_START_TEST (test_to_json_numbers)
   assert_json (g_variant_new_double (-1e-300), "-1e-300");
   assert_json (g_variant_new_double (1e19), "1e+19");
   assert_json (g_variant_new_double (1.5e-10), "1.5e-10");
-  assert_json (parse ("{'1e-10.0': <1e-10>}"), "{\"1e-10.0\":1e-10}");
-  assert_json (parse ("('\\\"1e-10.0', 1e22)"), "[\"\\\"1e-10.0\",1e+22]");
+  assert_json (value_of ("{'1e-10.0': <1e-10>}"), "{\"1e-10.0\":1e-10}");
+  assert_json (value_of ("('\\\"1e-10.0', 1e22)"), "[\"\\\"1e-10.0\",1e+22]");
 
   for (i = 0; i < G_N_ELEMENTS (numbers); i++) {
     GVariant *v = g_variant_ref_sink (g_variant_new_double (numbers[i]));
@@ -593,7 +612,7 @@ GST_START_TEST (test_json_round_trip)
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (values); i++) {
-    gchar *json = gst_peerjs_value_to_json (parse (values[i]));
+    gchar *json = gst_peerjs_value_to_json (value_of (values[i]));
     GVariant *back = gst_peerjs_value_from_json (json, -1, NULL);
 
     GST_INFO ("%s", json);
