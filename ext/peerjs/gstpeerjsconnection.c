@@ -1685,6 +1685,25 @@ prepare_answer (GstPeerJSConnection * self,
 
 /* ---- webrtcbin ---- */
 
+/* libnice asks the LAN's router for a UPnP port mapping for every
+ * connection by default: one SSDP socket and a gupnp thread per call,
+ * which on a LAN or loopback only add startup time, warnings when the
+ * SSDP port is taken, and libgupnp's leaks. Members reach each other
+ * directly or through STUN/TURN. */
+static void
+disable_upnp (GObject * ice)
+{
+  GObject *agent = NULL;
+
+  if (!g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent"))
+    return;
+  g_object_get (ice, "agent", &agent, NULL);
+  if (agent) {
+    g_object_set (agent, "upnp", FALSE, NULL);
+    g_object_unref (agent);
+  }
+}
+
 /* libnice never gathers on loopback unless told, and once told about one
  * address it uses only the ones it was told about: so all of them. A
  * machine (or network namespace) with only `lo` then still connects, and
@@ -1698,6 +1717,7 @@ add_local_addresses (GstPeerJSConnection * self)
   g_object_get (self->webrtc, "ice-agent", &ice, NULL);
   if (!ice)
     return;
+  disable_upnp (ice);
   ips = nice_interfaces_get_local_ips (TRUE);
   for (l = ips; l; l = l->next) {
     gboolean ok = FALSE;

@@ -644,8 +644,8 @@ gst_peerjs_data_hub_drop_peer (GstPeerJSDataHub * self, const gchar * peer_id)
   g_mutex_lock (&self->lock);
   p = g_hash_table_lookup (self->peers, peer_id);
   if (p) {
-    conns = g_ptr_array_ref (p->conns);
     g_hash_table_steal (self->peers, peer_id);
+    conns = g_steal_pointer (&p->conns);
     p->conns = g_ptr_array_new ();
     peer_free (p);
   }

@@ -32,6 +32,8 @@ gst_peerjs_init (void)
     g_type_ensure (GST_TYPE_PEERJS_SESSION_STATE);
     g_type_ensure (GST_TYPE_PEERJS_SESSION);
     g_type_ensure (GST_TYPE_PEERJS_SERVER);
+    g_type_ensure (GST_TYPE_PEERJS_DATA_ERROR);
+    g_type_ensure (GST_TYPE_PEERJS_SERIALIZATION);
     g_once_init_leave (&done, 1);
   }
 }
