@@ -14,45 +14,7 @@
 #include <math.h>
 #include <string.h>
 
-#include <gst/check/gstcheck.h>
-#include <gst/peerjs/peerjs.h>
-
-static GVariant *
-parse (const gchar * text)
-{
-  GError *error = NULL;
-  GVariant *v = g_variant_parse (NULL, text, NULL, NULL, &error);
-
-  fail_unless (v != NULL, "cannot parse '%s': %s", text,
-      error ? error->message : "?");
-  return g_variant_take_ref (v);
-}
-
-/* A floating value from GVariant text, for the calls that consume one */
-static GVariant *
-value_of (const gchar * text)
-{
-  GVariant *v = parse (text);
-
-  return g_variant_new_from_data (g_variant_get_type (v),
-      g_variant_get_data (v), g_variant_get_size (v), TRUE,
-      (GDestroyNotify) g_variant_unref, v);
-}
-
-static void
-assert_value (GVariant * got, const gchar * expected_text)
-{
-  GVariant *expected = parse (expected_text);
-
-  fail_unless (got != NULL, "no value, expected %s", expected_text);
-  if (!g_variant_equal (got, expected)) {
-    gchar *g = g_variant_print (got, TRUE);
-    gchar *e = g_variant_print (expected, TRUE);
-
-    fail ("got %s, expected %s", g, e);
-  }
-  g_variant_unref (expected);
-}
+#include "codectest.h"
 
 /* normalize(@input) is @expected */
 static void
