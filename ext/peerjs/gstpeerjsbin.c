@@ -631,6 +631,7 @@ start_mesh (GstPeerJSBin * self)
   config.turn_servers = (const gchar * const *) priv->turn_servers->pdata;
   config.room_id = priv->room_id;
   config.discover = priv->all_peers;
+  config.open = klass->open_membership;
   mesh = gst_peerjs_mesh_new (&config);
   g_ptr_array_remove_index (priv->turn_servers, priv->turn_servers->len - 1);
   peers = g_strdupv (priv->peers);
@@ -1065,6 +1066,18 @@ gst_peerjs_bin_finalize (GObject * object)
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
+/* The subclass's defaults: during instance init the class is still the
+ * base class. */
+static void
+gst_peerjs_bin_constructed (GObject * object)
+{
+  GstPeerJSBin *self = GST_PEERJS_BIN (object);
+  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
+
+  priv->call_policy = GST_PEERJS_BIN_GET_CLASS (self)->default_call_policy;
+  G_OBJECT_CLASS (parent_class)->constructed (object);
+}
+
 static void
 gst_peerjs_bin_init (GstPeerJSBin * self)
 {
@@ -1075,7 +1088,6 @@ gst_peerjs_bin_init (GstPeerJSBin * self)
   priv->turn_servers = g_ptr_array_new_with_free_func (g_free);
   priv->peers = g_new0 (gchar *, 1);
   priv->max_peers = DEFAULT_MAX_PEERS;
-  priv->call_policy = DEFAULT_CALL_POLICY;
   priv->latency = DEFAULT_LATENCY;
   priv->video_codec = DEFAULT_VIDEO_CODEC;
   priv->video_bitrate = DEFAULT_VIDEO_BITRATE;
@@ -1123,6 +1135,7 @@ gst_peerjs_bin_class_init (GstPeerJSBinClass * klass)
   gobject_class->set_property = gst_peerjs_bin_set_property;
   gobject_class->get_property = gst_peerjs_bin_get_property;
   gobject_class->finalize = gst_peerjs_bin_finalize;
+  gobject_class->constructed = gst_peerjs_bin_constructed;
   element_class->change_state = GST_DEBUG_FUNCPTR (gst_peerjs_bin_change_state);
   element_class->request_new_pad =
       GST_DEBUG_FUNCPTR (gst_peerjs_bin_request_new_pad);
@@ -1243,8 +1256,10 @@ gst_peerjs_bin_class_init (GstPeerJSBinClass * klass)
    * `peers="player one,player two"` (spaces around commas are ignored).
    * `*` stands for every ID the server lists (it needs the server's
    * discovery option; the list is read every 3 s). Calls from IDs that are
-   * not members are rejected. Changeable while PLAYING: new members are
-   * called (as the call policy says), removed ones hung up.
+   * not members are rejected — except by `peerjssink` and `peerjssrc`
+   * with `peers` empty: they take calls from anyone (up to `max-peers`),
+   * each caller a member until it leaves. Changeable while PLAYING: new
+   * members are called (as the call policy says), removed ones hung up.
    *
    * Since: 1.0
    */
@@ -1288,9 +1303,11 @@ gst_peerjs_bin_class_init (GstPeerJSBinClass * klass)
   /**
    * GstPeerJSBin:call-policy:
    *
-   * Who calls whom. The default, the lower ID calls, is what two
+   * Who calls whom. The room's default, the lower ID calls, is what two
    * `peerjsroom`s agree on without talking; "call-all" and "answer-only"
-   * serve meshes whose browsers follow another rule.
+   * serve meshes whose browsers follow another rule. `peerjssink` and
+   * `peerjssrc` start with "call-all": they call every member in `peers`
+   * (the default shown is the room's).
    *
    * Since: 1.0
    */

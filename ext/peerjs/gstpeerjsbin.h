@@ -12,6 +12,7 @@
 
 #include <gst/gst.h>
 #include <gst/peerjs/peerjs.h>
+#include "gstpeerjspolicy.h"
 
 G_BEGIN_DECLS
 #define GST_TYPE_PEERJS_BIN (gst_peerjs_bin_get_type ())
@@ -22,6 +23,9 @@ G_DECLARE_DERIVABLE_TYPE (GstPeerJSBin, gst_peerjs_bin, GST, PEERJS_BIN,
  * GstPeerJSBinClass:
  * @sends: the element sends local media to the members
  * @receives: the element receives the members' media
+ * @open_membership: with `peers` empty, whoever calls is a member (up to
+ *   `max-peers`), and stays one until it leaves
+ * @default_call_policy: the `call-policy` an instance starts with
  *
  * What a subclass says about itself; the engine does the rest.
  */
@@ -31,6 +35,8 @@ struct _GstPeerJSBinClass
 
   gboolean sends;
   gboolean receives;
+  gboolean open_membership;
+  GstPeerJSCallPolicy default_call_policy;
 
   /* action signals */
   void (*add_peer) (GstPeerJSBin * self, const gchar * peer_id);

@@ -64,6 +64,10 @@ GST_DEBUG_CATEGORY_STATIC (GST_CAT_DEFAULT);
  * never sees the close). One round trip on a LAN; measured: a few ms. */
 #define AUX_CLOSE_LINGER_MS 100
 
+/* How long close() waits for webrtcbin to finish an operation under way
+ * (creating or applying a description: milliseconds). */
+#define PROMISE_WAIT_MS 1000
+
 /* A remote that sends nothing at all (no RTP, no RTCP, no DTLS/SCTP) for
  * this long is gone: ICE here (libnice without consent freshness) would
  * never say so. Both webrtcbin and browsers send RTCP every few seconds
@@ -187,6 +191,7 @@ struct _GstPeerJSConnection
   /* media: PeerJS' aux channel; data: the connection's channel */
   GstWebRTCDataChannel *aux;
   gboolean aux_closed;
+  guint pending_ops;            /* webrtcbin promises not replied yet */
   GstPeerJSDataChannel *data;   /* data: the PeerJS side of aux */
 };
 
@@ -572,6 +577,75 @@ on_ice_candidate (GstElement * webrtc, guint mline, const gchar * candidate,
     emit_message (self, msg);
 }
 
+/* Every promise we give webrtcbin is counted until it is replied: closing
+ * waits for them, because webrtcbin 1.22 frees an operation still queued
+ * when it stops without replying to its promise (a critical warning). */
+typedef struct
+{
+  GstPeerJSConnection *conn;
+  GstPromiseChangeFunc func;
+  gboolean done;
+} PromiseOp;
+
+static void
+promise_op_finish (PromiseOp * op)
+{
+  if (op->done)
+    return;
+  op->done = TRUE;
+  g_mutex_lock (&op->conn->lock);
+  op->conn->pending_ops--;
+  g_cond_broadcast (&op->conn->cond);
+  g_mutex_unlock (&op->conn->lock);
+}
+
+static void
+promise_op_free (PromiseOp * op)
+{
+  promise_op_finish (op);
+  gst_object_unref (op->conn);
+  g_free (op);
+}
+
+static void
+promise_replied (GstPromise * promise, gpointer user_data)
+{
+  PromiseOp *op = user_data;
+
+  op->func (promise, op->conn);
+  promise_op_finish (op);
+}
+
+static GstPromise *
+new_promise (GstPeerJSConnection * self, GstPromiseChangeFunc func)
+{
+  PromiseOp *op = g_new0 (PromiseOp, 1);
+
+  op->conn = gst_object_ref (self);
+  op->func = func;
+  g_mutex_lock (&self->lock);
+  self->pending_ops++;
+  g_mutex_unlock (&self->lock);
+  return gst_promise_new_with_change_func (promise_replied, op,
+      (GDestroyNotify) promise_op_free);
+}
+
+/* Waits (bounded) until webrtcbin has replied to every promise. */
+static void
+wait_for_promises (GstPeerJSConnection * self)
+{
+  gint64 end = g_get_monotonic_time () + PROMISE_WAIT_MS * 1000;
+
+  g_mutex_lock (&self->lock);
+  while (self->pending_ops > 0)
+    if (!g_cond_wait_until (&self->cond, &self->lock, end))
+      break;
+  if (self->pending_ops > 0)
+    GST_WARNING_OBJECT (self, "%u webrtcbin operations still pending",
+        self->pending_ops);
+  g_mutex_unlock (&self->lock);
+}
+
 /* The OFFER or ANSWER webrtcbin created: apply it, send it. */
 static void
 send_description (GstPeerJSConnection * self, GstPromise * promise,
@@ -739,8 +813,7 @@ on_remote_offer_set (GstPromise * promise, gpointer user_data)
     return;
   remote_description_set (self);
 
-  next = gst_promise_new_with_change_func (on_answer_created,
-      gst_object_ref (self), gst_object_unref);
+  next = new_promise (self, on_answer_created);
   g_signal_emit_by_name (self->webrtc, "create-answer", NULL, next);
   gst_promise_unref (next);
 }
@@ -774,8 +847,7 @@ static void
 apply_remote_description (GstPeerJSConnection * self,
     GstWebRTCSessionDescription * desc, GstPromiseChangeFunc done)
 {
-  GstPromise *promise = gst_promise_new_with_change_func (done,
-      gst_object_ref (self), gst_object_unref);
+  GstPromise *promise = new_promise (self, done);
   GstSDPMessage *copy;
 
   gst_sdp_message_copy (desc->sdp, &copy);
@@ -1844,8 +1916,7 @@ gst_peerjs_connection_start (GstPeerJSConnection * self, GError ** error)
   GST_INFO_OBJECT (self, "%s '%s' (%s)", self->outgoing ? "calling" :
       "answering", self->remote_id, self->connection_id);
   if (self->outgoing) {
-    promise = gst_promise_new_with_change_func (on_offer_created,
-        gst_object_ref (self), gst_object_unref);
+    promise = new_promise (self, on_offer_created);
     g_signal_emit_by_name (self->webrtc, "create-offer", NULL, promise);
     gst_promise_unref (promise);
   } else {
@@ -2004,6 +2075,7 @@ gst_peerjs_connection_close (GstPeerJSConnection * self)
 
   destroy_source (timer);
   GST_INFO_OBJECT (self, "closing");
+  wait_for_promises (self);
   close_aux_channel (self);
   set_state (self, GST_PEERJS_CONNECTION_STATE_DISCONNECTED, "closed");
   if (self->webrtc)

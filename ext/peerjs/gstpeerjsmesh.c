@@ -80,6 +80,8 @@ struct _GstPeerJSMesh
   gchar **explicit_peers;       /* the `peers` property */
   gchar **discovered;           /* peers=*: what the server lists */
   gboolean discover;
+  gboolean open;                /* with no explicit peers, callers are in */
+  gchar **admitted;             /* open: the callers, until they leave */
   gboolean discovery_failed;
   GSource *discovery;
 
@@ -94,6 +96,7 @@ G_DEFINE_TYPE (GstPeerJSMesh, gst_peerjs_mesh, GST_TYPE_OBJECT);
 
 static void call_member (GstPeerJSMesh * self, const gchar * id);
 static void update_members (GstPeerJSMesh * self);
+static void forget_admitted (GstPeerJSMesh * self, const gchar * peer_id);
 static gboolean discover_cb (gpointer user_data);
 
 static void
@@ -304,6 +307,7 @@ apply_state_change (gpointer user_data)
       schedule_retry (self, m);
     }
     g_mutex_unlock (&self->lock);
+    forget_admitted (self, peer_id);
   }
   return G_SOURCE_REMOVE;
 }
@@ -454,7 +458,51 @@ accept_offer (GstPeerJSMesh * self, Member * m, const GstPeerJSMessage * msg)
 
 /* The member an OFFER comes from, or NULL (a stranger: rejected). With
  * peers=*, whoever is on the server is a member, even before our next
- * look at the list. */
+ * look at the list; with open membership (peerjssink, peerjssrc) and no
+ * `peers`, whoever calls. */
+/* @v (taken) with @id added */
+static gchar **
+strv_with (gchar ** v, const gchar * id)
+{
+  GStrvBuilder *b = g_strv_builder_new ();
+  gchar **out;
+
+  if (v)
+    g_strv_builder_addv (b, (const gchar **) v);
+  g_strv_builder_add (b, id);
+  out = g_strv_builder_end (b);
+  g_strv_builder_unref (b);
+  g_strfreev (v);
+  return out;
+}
+
+/* A caller that came in through open membership left: it is no longer a
+ * member (we do not call it back). Session thread. */
+static void
+forget_admitted (GstPeerJSMesh * self, const gchar * peer_id)
+{
+  GStrvBuilder *b;
+  guint i;
+
+  if (!self->admitted
+      || !g_strv_contains ((const gchar * const *) self->admitted, peer_id))
+    return;
+  b = g_strv_builder_new ();
+  for (i = 0; self->admitted[i]; i++)
+    if (g_strcmp0 (self->admitted[i], peer_id) != 0)
+      g_strv_builder_add (b, self->admitted[i]);
+  g_strfreev (self->admitted);
+  self->admitted = g_strv_builder_end (b);
+  g_strv_builder_unref (b);
+  update_members (self);
+}
+
+static gboolean
+is_open (GstPeerJSMesh * self)
+{
+  return self->open && (!self->explicit_peers || !self->explicit_peers[0]);
+}
+
 static Member *
 admit_member (GstPeerJSMesh * self, const GstPeerJSMessage * msg)
 {
@@ -464,22 +512,11 @@ admit_member (GstPeerJSMesh * self, const GstPeerJSMessage * msg)
   m = lookup_member (self, msg->src);
   g_mutex_unlock (&self->lock);
 
-  if (!m && self->discover) {
-    gchar **one = g_new0 (gchar *, 2);
-
-    one[0] = g_strdup (msg->src);
-    if (self->discovered) {
-      gchar **merged = g_new0 (gchar *, g_strv_length (self->discovered) + 2);
-      guint i;
-
-      for (i = 0; self->discovered[i]; i++)
-        merged[i] = g_strdup (self->discovered[i]);
-      merged[i] = one[0];
-      g_free (one);
-      one = merged;
-    }
-    g_strfreev (self->discovered);
-    self->discovered = one;
+  if (!m && (self->discover || is_open (self))) {
+    if (self->discover)
+      self->discovered = strv_with (self->discovered, msg->src);
+    else
+      self->admitted = strv_with (self->admitted, msg->src);
     update_members (self);
     g_mutex_lock (&self->lock);
     m = lookup_member (self, msg->src);
@@ -589,6 +626,7 @@ drop_member_call (GstPeerJSMesh * self, const gchar * peer_id,
     g_mutex_unlock (&self->lock);
     if (left)
       post_peer (self, "peerjs-peer-left", peer_id);
+    forget_admitted (self, peer_id);
     return;
   }
   g_mutex_unlock (&self->lock);
@@ -765,6 +803,8 @@ update_members (GstPeerJSMesh * self)
     if (!g_strv_contains ((const gchar * const *) self->explicit_peers,
             self->discovered[i]))
       g_ptr_array_add (all, self->discovered[i]);
+  for (i = 0; is_open (self) && self->admitted && self->admitted[i]; i++)
+    g_ptr_array_add (all, self->admitted[i]);
   g_ptr_array_add (all, NULL);
   set_members (self, (const gchar * const *) all->pdata);
   g_ptr_array_unref (all);
@@ -997,6 +1037,7 @@ gst_peerjs_mesh_new (const GstPeerJSMeshConfig * config)
   self->message_id = g_signal_connect (self->session, "message",
       G_CALLBACK (on_session_message), self);
   self->discover = config->discover;
+  self->open = config->open;
   if (self->discover) {
     self->discovery = g_timeout_source_new (DISCOVERY_INTERVAL_MS);
     g_source_set_callback (self->discovery, discover_cb, self, NULL);
@@ -1023,6 +1064,7 @@ gst_peerjs_mesh_finalize (GObject * object)
   g_free (self->local_id);
   g_strfreev (self->explicit_peers);
   g_strfreev (self->discovered);
+  g_strfreev (self->admitted);
   if (self->context)
     g_main_context_unref (self->context);
   g_mutex_clear (&self->lock);

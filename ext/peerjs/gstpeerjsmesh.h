@@ -31,6 +31,7 @@ G_BEGIN_DECLS typedef struct
   const gchar *const *turn_servers;
   const gchar *room_id;         /* nullable, a label */
   gboolean discover;            /* peers=*: every ID the server lists */
+  gboolean open;                /* no peers: whoever calls is a member */
 } GstPeerJSMeshConfig;
 
 /*

@@ -106,6 +106,7 @@ gst_peerjs_room_class_init (GstPeerJSRoomClass * klass)
 
   bin_class->sends = TRUE;
   bin_class->receives = TRUE;
+  bin_class->default_call_policy = GST_PEERJS_CALL_POLICY_LOWER_ID_CALLS;
 
   gst_element_class_set_static_metadata (element_class, "PeerJS room",
       "Source/Sink/Network/WebRTC",

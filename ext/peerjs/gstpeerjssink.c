@@ -56,6 +56,9 @@ gst_peerjs_sink_class_init (GstPeerJSSinkClass * klass)
 
   bin_class->sends = TRUE;
   bin_class->receives = FALSE;
+  /* a feed: it calls whom it is told to and serves whoever calls */
+  bin_class->open_membership = TRUE;
+  bin_class->default_call_policy = GST_PEERJS_CALL_POLICY_CALL_ALL;
 
   gst_element_class_set_static_metadata (element_class, "PeerJS sink",
       "Sink/Network/WebRTC",

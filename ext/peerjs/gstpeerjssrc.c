@@ -55,6 +55,9 @@ gst_peerjs_src_class_init (GstPeerJSSrcClass * klass)
 
   bin_class->sends = FALSE;
   bin_class->receives = TRUE;
+  /* a spectator: it calls whom it is told to and takes whoever calls */
+  bin_class->open_membership = TRUE;
+  bin_class->default_call_policy = GST_PEERJS_CALL_POLICY_CALL_ALL;
 
   gst_element_class_set_static_metadata (element_class, "PeerJS source",
       "Source/Network/WebRTC",

@@ -155,8 +155,24 @@ Member *
 member_new_with_video (const gchar * id, const gchar * peers,
     const gchar * extra, const gchar * video)
 {
+  gchar *desc = g_strdup_printf ("peerjsroom name=room server=%s "
+      "peer-id=\"%s\" peers=\"%s\" %s %s "
+      "audiotestsrc is-live=true wave=sine freq=440 ! room.audio_sink",
+      server_uri, id, peers, extra ? extra : "", video ? video :
+      "videotestsrc is-live=true pattern=ball ! capsfilter name=vcaps "
+      "caps=video/x-raw,width=320,height=240,framerate=30/1 ! "
+      "room.video_sink");
+  Member *m = member_new_from_description (id, desc);
+
+  g_free (desc);
+  return m;
+}
+
+/* @description: a pipeline whose PeerJS element is named "room" */
+Member *
+member_new_from_description (const gchar * id, const gchar * description)
+{
   Member *m = g_new0 (Member, 1);
-  gchar *desc;
   GstBus *bus;
 
   m->id = g_strdup (id);
@@ -167,16 +183,15 @@ member_new_with_video (const gchar * id, const gchar * peers,
   m->messages = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_structure_free);
 
-  desc = g_strdup_printf ("peerjsroom name=room server=%s peer-id=\"%s\" "
-      "peers=\"%s\" %s %s "
-      "audiotestsrc is-live=true wave=sine freq=440 ! room.audio_sink",
-      server_uri, id, peers, extra ? extra : "", video ? video :
-      "videotestsrc is-live=true pattern=ball ! capsfilter name=vcaps "
-      "caps=video/x-raw,width=320,height=240,framerate=30/1 ! "
-      "room.video_sink");
-  m->pipeline = gst_parse_launch (desc, NULL);
-  fail_unless (m->pipeline != NULL, "could not build %s", desc);
-  g_free (desc);
+  m->pipeline = gst_parse_launch (description, NULL);
+  fail_unless (m->pipeline != NULL, "could not build %s", description);
+  /* a lone element comes back bare */
+  if (!GST_IS_PIPELINE (m->pipeline)) {
+    GstElement *pipeline = gst_pipeline_new (NULL);
+
+    gst_bin_add (GST_BIN (pipeline), m->pipeline);
+    m->pipeline = pipeline;
+  }
   m->room = gst_bin_get_by_name (GST_BIN (m->pipeline), "room");
   /* NULL with a custom video description */
   m->video_caps = gst_bin_get_by_name (GST_BIN (m->pipeline), "vcaps");

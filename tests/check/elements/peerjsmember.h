@@ -46,6 +46,8 @@ void server_teardown (void);
 Member *member_new (const gchar * id, const gchar * peers, const gchar * extra);
 Member *member_new_with_video (const gchar * id, const gchar * peers,
     const gchar * extra, const gchar * video);
+Member *member_new_from_description (const gchar * id,
+    const gchar * description);
 void member_play (Member * m);
 void member_free (Member * m);
 guint count_of (Member * m, const gchar * pad_name);

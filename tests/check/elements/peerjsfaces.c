@@ -1,0 +1,153 @@
+/* GStreamer PeerJS
+ * Copyright (C) 2026 gst-peerjs contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* peerjssink and peerjssrc: who calls, who is let in, and that media flows
+ * one way (loopback, the embedded server). */
+
+#include "peerjsmember.h"
+#include "gstpeerjspolicy.h"
+
+static Member *
+sink_new (const gchar * id, const gchar * peers, const gchar * extra)
+{
+  gchar *desc = g_strdup_printf ("peerjssink name=room server=%s "
+      "peer-id=\"%s\" peers=\"%s\" %s "
+      "videotestsrc is-live=true ! video/x-raw,width=320,height=240,"
+      "framerate=30/1 ! room.video_sink "
+      "audiotestsrc is-live=true ! room.audio_sink",
+      server_uri, id, peers, extra ? extra : "");
+  Member *m = member_new_from_description (id, desc);
+
+  g_free (desc);
+  return m;
+}
+
+static Member *
+src_new (const gchar * id, const gchar * peers, const gchar * extra)
+{
+  gchar *desc = g_strdup_printf ("peerjssrc name=room server=%s "
+      "peer-id=\"%s\" peers=\"%s\" %s", server_uri, id, peers,
+      extra ? extra : "");
+  Member *m = member_new_from_description (id, desc);
+
+  g_free (desc);
+  return m;
+}
+
+typedef struct
+{
+  Member *m;
+  const gchar *from;
+} Flow;
+
+static gboolean
+receives_from (gpointer data)
+{
+  Flow *f = data;
+  gchar *v = g_strdup_printf ("video_%s", f->from);
+  gchar *a = g_strdup_printf ("audio_%s", f->from);
+  gboolean ok = count_of (f->m, v) >= ENOUGH && count_of (f->m, a) >= ENOUGH;
+
+  g_free (v);
+  g_free (a);
+  return ok;
+}
+
+static void
+assert_receives (Member * m, const gchar * from)
+{
+  Flow f = { m, from };
+
+  fail_unless (wait_until (receives_from, &f, FLOW_TIMEOUT_MS),
+      "%s: no audio and video from %s", m->id, from);
+}
+
+/* a spectator calls a feed that lists nobody: the feed lets it in */
+GST_START_TEST (test_src_calls_open_sink)
+{
+  Member *sink = sink_new ("feed", "", NULL);
+  Member *src = src_new ("watcher", "feed", NULL);
+  gint call_policy = -1;
+
+  g_object_get (src->room, "call-policy", &call_policy, NULL);
+  fail_unless_equals_int (call_policy, GST_PEERJS_CALL_POLICY_CALL_ALL);
+  member_play (sink);
+  member_play (src);
+  assert_receives (src, "feed");
+  fail_unless (has_message (sink, "peerjs-peer-joined", "peer-id", "watcher"));
+  /* the feed receives nothing and has no member pads */
+  fail_unless_equals_int (count_of (sink, "video_watcher"), 0);
+
+  member_free (src);
+  member_free (sink);
+}
+
+GST_END_TEST;
+
+/* a feed calls a spectator that lists nobody */
+GST_START_TEST (test_sink_calls_open_src)
+{
+  Member *src = src_new ("spectator", "", NULL);
+  Member *sink = sink_new ("camera", "spectator", NULL);
+
+  member_play (src);
+  member_play (sink);
+  assert_receives (src, "camera");
+
+  member_free (sink);
+  member_free (src);
+}
+
+GST_END_TEST;
+
+static gboolean
+has_message_rejected (gpointer data)
+{
+  return has_message (data, "peerjs-error", "type", "rejected-call");
+}
+
+/* open membership stops at max-peers, and a caller that left is not
+ * called back */
+GST_START_TEST (test_open_membership_bounded)
+{
+  Member *src = src_new ("hall", "", "max-peers=2");
+  Member *a = sink_new ("cam1", "hall", NULL);
+  Member *b = sink_new ("cam2", "hall", NULL);
+
+  member_play (src);
+  member_play (a);
+  assert_receives (src, "cam1");
+  member_play (b);
+  fail_unless (wait_until (has_message_rejected, src,
+          FLOW_TIMEOUT_MS), "cam2 was not rejected");
+  fail_unless_equals_int (count_of (src, "video_cam2"), 0);
+
+  member_free (a);
+  member_free (b);
+  member_free (src);
+}
+
+GST_END_TEST;
+
+static Suite *
+peerjsfaces_suite (void)
+{
+  Suite *s = suite_create ("peerjsfaces");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_checked_fixture (tc, server_setup, server_teardown);
+  tcase_set_timeout (tc, 90);
+  tcase_add_test (tc, test_src_calls_open_sink);
+  tcase_add_test (tc, test_sink_calls_open_src);
+  tcase_add_test (tc, test_open_membership_bounded);
+  return s;
+}
+
+GST_CHECK_MAIN (peerjsfaces);
