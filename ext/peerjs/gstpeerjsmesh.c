@@ -96,6 +96,7 @@ G_DEFINE_TYPE (GstPeerJSMesh, gst_peerjs_mesh, GST_TYPE_OBJECT);
 
 static void call_member (GstPeerJSMesh * self, const gchar * id);
 static void update_members (GstPeerJSMesh * self);
+static gboolean is_admitted (GstPeerJSMesh * self, const gchar * id);
 static void forget_admitted (GstPeerJSMesh * self, const gchar * peer_id);
 static gboolean discover_cb (gpointer user_data);
 
@@ -218,7 +219,7 @@ schedule_retry (GstPeerJSMesh * self, Member * m)
   Retry *r;
   guint delay;
 
-  if (self->stopped || !self->local_id
+  if (self->stopped || !self->local_id || is_admitted (self, m->id)
       || !gst_peerjs_policy_should_call (self->policy, self->local_id, m->id))
     return;
 
@@ -497,6 +498,14 @@ forget_admitted (GstPeerJSMesh * self, const gchar * peer_id)
   update_members (self);
 }
 
+/* A member because it called us (open membership): we never call it. */
+static gboolean
+is_admitted (GstPeerJSMesh * self, const gchar * id)
+{
+  return self->admitted
+      && g_strv_contains ((const gchar * const *) self->admitted, id);
+}
+
 static gboolean
 is_open (GstPeerJSMesh * self)
 {
@@ -676,7 +685,7 @@ call_all_due (GstPeerJSMesh * self)
   while (g_hash_table_iter_next (&iter, NULL, &value)) {
     Member *m = value;
 
-    if (self->local_id && !m->media && !m->retry
+    if (self->local_id && !m->media && !m->retry && !is_admitted (self, m->id)
         && gst_peerjs_policy_should_call (self->policy, self->local_id, m->id))
       g_ptr_array_add (ids, g_strdup (m->id));
   }

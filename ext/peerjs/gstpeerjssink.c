@@ -15,13 +15,20 @@
  * `peerjssink` is the send-only face of the PeerJS engine: a camera, a
  * game-table feed or a bot that PeerJS browsers can call and receive from.
  * It registers #GstPeerJSBin:peer-id on the PeerJS #GstPeerJSBin:server
- * (see #GstPeerJSBin for the bus messages); the media pads come with the
- * mesh.
+ * (see #GstPeerJSBin for the bus messages), calls every ID in
+ * #GstPeerJSBin:peers with a send-only offer and answers calls with its
+ * media; with `peers` empty it serves anyone who calls, up to
+ * #GstPeerJSBin:max-peers. Local media goes in on the `video_sink` and
+ * `audio_sink` request pads, encoded once for every member.
  *
  * ## Example launch line
  * |[
- * gst-launch-1.0 -m peerjssink server=ws://127.0.0.1:9000/ peer-id=camera
- * ]| Registers `camera` on a local `gst-peerjs-server`.
+ * gst-launch-1.0 -m peerjssink name=s server=ws://127.0.0.1:9000/ \
+ *     peer-id=camera \
+ *     videotestsrc is-live=true ! video/x-raw,width=640,height=360 ! \
+ *     s.video_sink  audiotestsrc is-live=true ! s.audio_sink
+ * ]| Serves a test pattern and a tone to whoever calls `camera` (a
+ * browser's `peer.call('camera', stream)`, or the `peerjssrc` example).
  *
  * Since: 1.0
  */

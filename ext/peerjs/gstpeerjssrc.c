@@ -15,12 +15,21 @@
  * `peerjssrc` is the receive-only face of the PeerJS engine: a spectator,
  * a recorder or OBS receiving the players of a PeerJS mesh. It registers
  * #GstPeerJSBin:peer-id on the PeerJS #GstPeerJSBin:server (see
- * #GstPeerJSBin for the bus messages); the media pads come with the mesh.
+ * #GstPeerJSBin for the bus messages), calls every ID in
+ * #GstPeerJSBin:peers with a receive-only offer (a browser that answers
+ * with its camera sends it) and answers calls without sending; with
+ * `peers` empty it takes calls from anyone, up to #GstPeerJSBin:max-peers.
+ * Each member's media comes out on `video_<id>`/`audio_<id>`, as on
+ * `peerjsroom`.
  *
  * ## Example launch line
  * |[
- * gst-launch-1.0 -m peerjssrc server=ws://127.0.0.1:9000/ peer-id=viewer
- * ]| Registers `viewer` on a local `gst-peerjs-server`.
+ * gst-launch-1.0 -m peerjssrc name=s server=ws://127.0.0.1:9000/ \
+ *     peer-id=viewer peers=camera \
+ *     s.video_camera ! queue ! videoconvert ! autovideosink \
+ *     s.audio_camera ! queue ! audioconvert ! autoaudiosink
+ * ]| Calls `camera` (a browser, or the `peerjssink` example) and shows
+ * what it sends.
  *
  * Since: 1.0
  */
