@@ -305,6 +305,19 @@ stop_session (GstPeerJSBin * self)
 
 #define GHOST_KEY "gst-peerjs-ghost"
 
+/* The running element's track watch (transfer full), or NULL. */
+static GstPeerJSTrackWatch *
+running_watch (GstPeerJSBin * self)
+{
+  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
+  GstPeerJSTrackWatch *watch;
+
+  GST_OBJECT_LOCK (self);
+  watch = priv->watch ? gst_object_ref (priv->watch) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  return watch;
+}
+
 static GstPadTemplate *
 src_template_for (GstPeerJSBin * self, GstPeerJSTrackKind kind)
 {
@@ -319,7 +332,6 @@ on_member_pad_added (GstPeerJSMesh * mesh, GstPad * target,
   gchar *name = gst_peerjs_policy_pad_name (kind == GST_PEERJS_TRACK_VIDEO ?
       "video" : "audio", peer_id);
   GstPad *stale = gst_element_get_static_pad (GST_ELEMENT (self), name);
-  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
   GstPeerJSTrackWatch *watch;
   GstPad *pad;
 
@@ -344,10 +356,7 @@ on_member_pad_added (GstPeerJSMesh * mesh, GstPad * target,
   gst_element_add_pad (GST_ELEMENT (self), pad);
   g_free (name);
 
-  GST_OBJECT_LOCK (self);
-  watch = priv->watch ? gst_object_ref (priv->watch) : NULL;
-  GST_OBJECT_UNLOCK (self);
-  if (watch) {
+  if ((watch = running_watch (self))) {
     gst_peerjs_track_watch_add_pad (watch, target, peer_id, kind);
     gst_object_unref (watch);
   }
@@ -360,13 +369,9 @@ on_member_pad_removed (GstPeerJSMesh * mesh, GstPad * target,
   /* the target may already be unlinked from its ghost: find the ghost
    * through what on_member_pad_added left on the target */
   GstPad *ghost = g_object_steal_data (G_OBJECT (target), GHOST_KEY);
-  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
   GstPeerJSTrackWatch *watch;
 
-  GST_OBJECT_LOCK (self);
-  watch = priv->watch ? gst_object_ref (priv->watch) : NULL;
-  GST_OBJECT_UNLOCK (self);
-  if (watch) {
+  if ((watch = running_watch (self))) {
     gst_peerjs_track_watch_remove_pad (watch, target);
     gst_object_unref (watch);
   }
@@ -393,13 +398,9 @@ static void
 on_track_state (GstPeerJSDataHub * hub, const gchar * peer_id,
     gboolean video, gboolean audio, GstPeerJSBin * self)
 {
-  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
   GstPeerJSTrackWatch *watch;
 
-  GST_OBJECT_LOCK (self);
-  watch = priv->watch ? gst_object_ref (priv->watch) : NULL;
-  GST_OBJECT_UNLOCK (self);
-  if (watch) {
+  if ((watch = running_watch (self))) {
     gst_peerjs_track_watch_set_announced (watch, peer_id);
     gst_object_unref (watch);
   }

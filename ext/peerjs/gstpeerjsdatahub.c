@@ -555,20 +555,6 @@ gst_peerjs_data_hub_close (GstPeerJSDataHub * self, const gchar * connection_id)
   return TRUE;
 }
 
-typedef struct
-{
-  GstPeerJSDataHub *hub;
-  gchar *peer_id;
-} Grace;
-
-static void
-grace_free (Grace * g)
-{
-  gst_object_unref (g->hub);
-  g_free (g->peer_id);
-  g_free (g);
-}
-
 static void
 open_control (GstPeerJSDataHub * self, const gchar * peer_id)
 {
@@ -585,28 +571,27 @@ open_control (GstPeerJSDataHub * self, const gchar * peer_id)
   g_free (id);
 }
 
-static gboolean
-grace_cb (gpointer user_data)
+static void
+grace_cb (GstObject * owner, const gchar * peer_id, GSource * source)
 {
-  Grace *g = user_data;
+  GstPeerJSDataHub *self = GST_PEERJS_DATA_HUB (owner);
   gboolean open = FALSE;
   Peer *p;
 
-  g_mutex_lock (&g->hub->lock);
-  p = g_hash_table_lookup (g->hub->peers, g->peer_id);
-  if (p && p->grace == g_main_current_source ()) {
+  g_mutex_lock (&self->lock);
+  p = g_hash_table_lookup (self->peers, peer_id);
+  if (p && p->grace == source) {
     g_source_unref (p->grace);
     p->grace = NULL;
     open = p->conns->len == 0;
   }
-  g_mutex_unlock (&g->hub->lock);
+  g_mutex_unlock (&self->lock);
 
   if (open) {
-    GST_INFO_OBJECT (g->hub, "'%s' opened no data connection: opening the "
-        "control connection ourselves", g->peer_id);
-    open_control (g->hub, g->peer_id);
+    GST_INFO_OBJECT (self, "'%s' opened no data connection: opening the "
+        "control connection ourselves", peer_id);
+    open_control (self, peer_id);
   }
-  return G_SOURCE_REMOVE;
 }
 
 void
@@ -619,15 +604,9 @@ gst_peerjs_data_hub_ensure_control (GstPeerJSDataHub * self,
   g_mutex_lock (&self->lock);
   p = get_peer (self, peer_id);
   have = p->conns->len > 0 || self->stopped;
-  if (!have && !we_called && !p->grace) {
-    Grace *g = g_new0 (Grace, 1);
-
-    g->hub = gst_object_ref (self);
-    g->peer_id = g_strdup (peer_id);
-    p->grace = g_timeout_source_new (CONTROL_GRACE_MS);
-    g_source_set_callback (p->grace, grace_cb, g, (GDestroyNotify) grace_free);
-    g_source_attach (p->grace, self->context);
-  }
+  if (!have && !we_called && !p->grace)
+    p->grace = gst_peerjs_peer_timeout_add (self->context, CONTROL_GRACE_MS,
+        GST_OBJECT (self), peer_id, grace_cb);
   g_mutex_unlock (&self->lock);
 
   if (!have && we_called)

@@ -180,43 +180,27 @@ close_connection (GstPeerJSMesh * self, GstPeerJSConnection * conn)
   gst_object_unref (conn);
 }
 
-typedef struct
-{
-  GstPeerJSMesh *mesh;
-  gchar *peer_id;
-} Retry;
-
 static void
-retry_free (Retry * r)
+retry_cb (GstObject * owner, const gchar * peer_id, GSource * source)
 {
-  gst_object_unref (r->mesh);
-  g_free (r->peer_id);
-  g_free (r);
-}
-
-static gboolean
-retry_cb (gpointer user_data)
-{
-  Retry *r = user_data;
+  GstPeerJSMesh *self = GST_PEERJS_MESH (owner);
   Member *m;
 
-  g_mutex_lock (&r->mesh->lock);
-  m = lookup_member (r->mesh, r->peer_id);
-  if (m && m->retry == g_main_current_source ()) {
+  g_mutex_lock (&self->lock);
+  m = lookup_member (self, peer_id);
+  if (m && m->retry == source) {
     g_source_unref (m->retry);
     m->retry = NULL;
   }
-  g_mutex_unlock (&r->mesh->lock);
+  g_mutex_unlock (&self->lock);
 
-  call_member (r->mesh, r->peer_id);
-  return G_SOURCE_REMOVE;
+  call_member (self, peer_id);
 }
 
 /* Called with the lock held. */
 static void
 schedule_retry (GstPeerJSMesh * self, Member * m)
 {
-  Retry *r;
   guint delay;
 
   if (self->stopped || !self->local_id || is_admitted (self, m->id)
@@ -228,13 +212,9 @@ schedule_retry (GstPeerJSMesh * self, Member * m)
   GST_DEBUG_OBJECT (self, "calling '%s' again in %u ms (attempt %u)", m->id,
       delay, m->attempts + 1);
 
-  r = g_new0 (Retry, 1);
-  r->mesh = gst_object_ref (self);
-  r->peer_id = g_strdup (m->id);
   gst_peerjs_clear_source (&m->retry);
-  m->retry = g_timeout_source_new (delay);
-  g_source_set_callback (m->retry, retry_cb, r, (GDestroyNotify) retry_free);
-  g_source_attach (m->retry, self->context);
+  m->retry = gst_peerjs_peer_timeout_add (self->context, delay,
+      GST_OBJECT (self), m->id, retry_cb);
 }
 
 static void

@@ -77,6 +77,46 @@ gst_peerjs_forward_signalling (GObject * connection, GstPeerJSSession * session)
       session, 0);
 }
 
+typedef struct
+{
+  GstObject *owner;
+  gchar *peer_id;
+  GstPeerJSPeerTimeoutFunc func;
+} PeerTimeout;
+
+static void
+peer_timeout_free (PeerTimeout * t)
+{
+  gst_object_unref (t->owner);
+  g_free (t->peer_id);
+  g_free (t);
+}
+
+static gboolean
+peer_timeout_cb (gpointer user_data)
+{
+  PeerTimeout *t = user_data;
+
+  t->func (t->owner, t->peer_id, g_main_current_source ());
+  return G_SOURCE_REMOVE;
+}
+
+GSource *
+gst_peerjs_peer_timeout_add (GMainContext * context, guint ms,
+    GstObject * owner, const gchar * peer_id, GstPeerJSPeerTimeoutFunc func)
+{
+  PeerTimeout *t = g_new0 (PeerTimeout, 1);
+  GSource *source = g_timeout_source_new (ms);
+
+  t->owner = gst_object_ref (owner);
+  t->peer_id = g_strdup (peer_id);
+  t->func = func;
+  g_source_set_callback (source, peer_timeout_cb, t,
+      (GDestroyNotify) peer_timeout_free);
+  g_source_attach (source, context);
+  return source;
+}
+
 void
 gst_peerjs_clear_source (GSource ** source)
 {

@@ -32,6 +32,17 @@ void gst_peerjs_post_error (GstElement * element, const gchar * room_id,
 void gst_peerjs_forward_signalling (GObject * connection,
     GstPeerJSSession * session);
 
+/* What a per-member timer calls, on the context it was added to; @source
+ * is the timer (to tell a stale one from the current one). */
+typedef void (*GstPeerJSPeerTimeoutFunc) (GstObject * owner,
+    const gchar * peer_id, GSource * source);
+
+/* Calls @func (@owner, @peer_id) once after @ms on @context, keeping
+ * @owner alive until then. Returns the attached source (transfer full):
+ * destroy it to cancel. */
+GSource *gst_peerjs_peer_timeout_add (GMainContext * context, guint ms,
+    GstObject * owner, const gchar * peer_id, GstPeerJSPeerTimeoutFunc func);
+
 /* Destroys and clears a GSource pointer, if set. */
 void gst_peerjs_clear_source (GSource ** source);
 
