@@ -72,15 +72,19 @@ export function startStaticServer() {
   });
 }
 
-/** Launch Chromium; throws (loudly) when it is missing. */
-export async function launchBrowser() {
+/**
+ * Launch Chromium; throws (loudly) when it is missing. `extraArgs` come after
+ * CHROMIUM_FLAGS, e.g. ['--use-file-for-fake-video-capture=/tmp/red.y4m'] (a
+ * per-process flag: one browser per fake camera).
+ */
+export async function launchBrowser(extraArgs = []) {
   if (!fs.existsSync(CHROMIUM))
     throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's 'chromium' package ` +
       '(or set INTEROP_CHROMIUM); the interop tests cannot run without it');
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,           // playwright adds --headless; our --headless=new comes later and wins
-    args: CHROMIUM_FLAGS,
+    args: [...CHROMIUM_FLAGS, ...extraArgs],
     timeout: 30000,
   });
 }
@@ -324,11 +328,12 @@ export class Harness {
     this.t0 = now();
   }
 
-  static async start() {
+  /** o.chromiumArgs: more Chromium flags for this harness' browser (launchBrowser). */
+  static async start(o = {}) {
     const h = new Harness();
     try {
       h.web = await startStaticServer();
-      h.browser = await launchBrowser();
+      h.browser = await launchBrowser(o.chromiumArgs ?? []);
     } catch (e) {
       await h.close();
       throw e;

@@ -171,7 +171,10 @@ class GstProcess {
   tail(n = 60) { return this.output.slice(-n).join('\n'); }
 }
 
-/** lib/gst-member.py: a peerjsroom with test sources and counted remote pads. */
+/**
+ * lib/gst-member.py: a peerjsroom (or o.element peerjssink / peerjssrc) with
+ * test sources and counted remote pads.
+ */
 export class GstMember extends GstProcess {
   constructor(o) {
     const args = [GST_MEMBER_PY, '--server', o.server.url ?? o.server, '--peer-id', o.peerId];
@@ -184,6 +187,10 @@ export class GstMember extends GstProcess {
     if (o.noLink) args.push('--no-link');
     if (o.pattern) args.push('--pattern', o.pattern);
     if (o.volume != null) args.push('--volume', String(o.volume));
+    if (o.element) args.push('--element', o.element);                 // peerjssink | peerjssrc
+    if (o.foregroundColor) args.push('--foreground-color', o.foregroundColor);   // solid colour, 0xAARRGGBB
+    if (o.measureColor) args.push('--measure-color');                // stats: pads' mean "rgb"
+    if (o.grabTable) args.push('--grab-table');                      // table_video/table_audio, grabTable()
     for (const [k, v] of Object.entries(o.set ?? {})) args.push('--set', `${k}=${v}`);
     super(o.label ?? `gst-member ${o.peerId}`, PYTHON, args, o);
     this.peerId = o.peerId;
@@ -253,6 +260,9 @@ export class GstMember extends GstProcess {
   setProp(prop, value) { return this.call({ cmd: 'set', prop, value }); }
 
   getProp(prop) { return this.call({ cmd: 'get', prop }); }
+
+  /** (--grab-table) The latest table frame analysed per tile of the last layout message (see gst-member.py). */
+  grabTable(timeout = 2000) { return this.call({ cmd: 'grab-table', timeout }, { timeout: timeout + 5000 }); }
 
   _politeStop() { try { this.child.stdin.write('quit\n'); } catch { /* gone */ } }
 

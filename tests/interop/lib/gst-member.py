@@ -43,6 +43,29 @@
 #    "serialization":…,"value":<JSON; bytes as {"$hex":"…"}>,"type":"a{sv}"}
 # Exit 2: the element lacks something the tests need (property, pad).
 #
+# Options for the other faces and the game table (faces-browser,
+# table-browser tests):
+#   --element peerjssink|peerjssrc   instead of peerjsroom (a sink gets the test
+#                     sources, a src none: it has no sink pads)
+#   --foreground-color 0xAARRGGBB    the video is a solid colour (videotestsrc
+#                     pattern=solid-color) instead of --pattern
+#   --measure-color   remote video pads go through videoconvert/videoscale to
+#                     64x48 RGB; every 5th frame's mean colour is in the
+#                     pad's stats as "rgb": [r, g, b] (0..255), "rgb_n" frames measured
+#   --grab-table      link the always pads table_video (-> RGB appsink, the
+#                     latest frame kept) and table_audio (-> level), counted as
+#                     pads "table_video"/"table_audio" in the stats; the command
+#                     {"cmd":"grab-table","id":8} answers with the latest table
+#                     frame analysed per tile of the last peerjs-table-layout
+#                     message: {"width","height","layout_t","tiles":[{"peer-id",
+#                     "label","placeholder","x","y","width","height","center":
+#                     [r,g,b] (median of the tile's centre region),"center_flat":
+#                     share of centre pixels within 24 of that median,
+#                     "bar_text_rows": rows of the bottom quarter of the tile
+#                     with text-like edges, "bar_rgb": median of the bottom 6%}]}
+#   peerjs-table-layout's GstValueArray of structures is printed as a JSON
+#   array of objects.
+#
 # Needs the system python3 with gi + Gst (python3-gi, python3-gst-1.0), and
 # GST_PLUGIN_PATH pointing at the built plugin.
 
@@ -83,6 +106,8 @@ def buffer_hex(buf):
 
 
 def gvalue_to_json(v):
+    if isinstance(v, (Gst.ValueArray, Gst.ValueList)):
+        return [gvalue_to_json(v[i]) for i in range(len(v))]
     if isinstance(v, (GObject.GEnum, GObject.GFlags)):
         return v.value_nick
     if isinstance(v, Gst.Buffer):
@@ -179,6 +204,49 @@ def level_values(s, field):
     return []
 
 
+def _median(vals):
+    vals = sorted(vals)
+    return vals[len(vals) // 2] if vals else 0
+
+
+def analyse_tile(data, stride, fw, fh, tile):
+    """Colour of a tile's centre and signs of text in its bottom part, from an
+    RGB frame (rows of `stride` bytes)."""
+    x0, y0 = int(tile.get("x", 0)), int(tile.get("y", 0))
+    tw, th = int(tile.get("width", 0)), int(tile.get("height", 0))
+    if tw <= 0 or th <= 0 or x0 < 0 or y0 < 0 or x0 + tw > fw or y0 + th > fh:
+        return {"error": "tile outside the frame"}
+
+    def px(x, y):
+        o = y * stride + x * 3
+        return data[o], data[o + 1], data[o + 2]
+
+    # centre: the middle 30% x 30% of the tile, every 2nd pixel
+    cs = [px(x, y) for y in range(y0 + int(th * 0.35), y0 + int(th * 0.65), 2)
+          for x in range(x0 + int(tw * 0.35), x0 + int(tw * 0.65), 2)]
+    med = [_median([p[c] for p in cs]) for c in range(3)]
+    flat = sum(1 for p in cs if max(abs(p[c] - med[c]) for c in range(3)) <= 24) / max(1, len(cs))
+    # the bottom quarter: a row is text-like when its luma jumps by > 48
+    # between neighbours (every pixel) at least 6 times (a letterboxed
+    # picture has 2 edges, a flat bar none)
+    text_rows = 0
+    for y in range(y0 + th - max(1, th // 4), y0 + th - 1):
+        edges = 0
+        prev = None
+        for x in range(x0 + 2, x0 + tw - 2):
+            r, g, b = px(x, y)
+            luma = (299 * r + 587 * g + 114 * b) // 1000
+            if prev is not None and abs(luma - prev) > 48:
+                edges += 1
+            prev = luma
+        if edges >= 6:
+            text_rows += 1
+    bar = [px(x, y) for y in range(y0 + th - max(1, int(th * 0.06)), y0 + th)
+           for x in range(x0, x0 + tw, 4)]
+    bar_med = [_median([p[c] for p in bar]) for c in range(3)]
+    return {"center": med, "center_flat": round(flat, 3), "bar_text_rows": text_rows, "bar_rgb": bar_med}
+
+
 class Member:
     def __init__(self, args):
         self.args = args
@@ -190,9 +258,11 @@ class Member:
         self.quitting = False
 
         self.pipeline = Gst.Pipeline.new("member")
-        room = Gst.ElementFactory.make("peerjsroom", "room")
+        self.table_sink = None
+        self.layout = None  # the last peerjs-table-layout message, JSON form
+        room = Gst.ElementFactory.make(args.element, "room")
         if room is None:
-            self.fatal("no element peerjsroom (GST_PLUGIN_PATH=%s)" % os.environ.get("GST_PLUGIN_PATH"), 2)
+            self.fatal("no element %s (GST_PLUGIN_PATH=%s)" % (args.element, os.environ.get("GST_PLUGIN_PATH")), 2)
         self.room = room
         props = {"server": args.server, "peer-id": args.peer_id}
         if args.peers is not None:
@@ -216,17 +286,24 @@ class Member:
                 room.set_property(k, v)
         self.pipeline.add(room)
 
-        if not args.no_video:
+        sends = room.get_pad_template("video_sink") is not None
+        if not args.no_video and sends:
+            pattern = args.pattern
+            if args.foreground_color:
+                pattern = "solid-color foreground-color=%s" % args.foreground_color
             src = Gst.parse_bin_from_description(
                 "videotestsrc is-live=true pattern=%s ! capsfilter caps=video/x-raw,width=%d,height=%d,framerate=%d/1"
-                % (args.pattern, args.width, args.height, args.fps), True)
+                % (pattern, args.width, args.height, args.fps), True)
             self.pipeline.add(src)
             self.link_request(src, "video_sink")
-        if not args.no_audio:
+        if not args.no_audio and sends:
             src = Gst.parse_bin_from_description(
                 "audiotestsrc is-live=true wave=sine freq=%d volume=%s" % (args.freq, args.volume), True)
             self.pipeline.add(src)
             self.link_request(src, "audio_sink")
+
+        if args.grab_table:
+            self.link_table()
 
         room.connect("pad-added", self.on_pad_added)
         room.connect("pad-removed", self.on_pad_removed)
@@ -250,6 +327,57 @@ class Member:
         if ret != Gst.PadLinkReturn.OK:
             self.fatal("cannot link to %s: %s" % (template, ret.value_nick), 2)
 
+    # --- the game table (--grab-table) ----------------------------------------
+
+    def new_stats(self):
+        return {"buffers": 0, "first_at": None, "last_at": None, "pts_ms": None,
+                "caps": None, "linked": False, "added": 0, "removed": 0}
+
+    def link_table(self):
+        for name in ("table_video", "table_audio"):
+            pad = self.room.get_static_pad(name)
+            if pad is None:
+                self.fatal("%s has no always pad %s (no game table?)" % (self.args.element, name), 2)
+            st = self.pads[name] = self.new_stats()
+            st["added"] = 1
+            st["present"] = True
+            pad.add_probe(Gst.PadProbeType.BUFFER | Gst.PadProbeType.BUFFER_LIST, self.on_buffer, name)
+            if name == "table_video":
+                desc = ("queue max-size-buffers=2 leaky=downstream ! videoconvert ! "
+                        "video/x-raw,format=RGB ! appsink name=tablesink sync=false "
+                        "max-buffers=1 drop=true emit-signals=false")
+            else:
+                desc = "queue ! level name=tablelevel interval=100000000 post-messages=true ! fakesink sync=false async=false"
+            b = Gst.parse_bin_from_description(desc, True)
+            self.pipeline.add(b)
+            if name == "table_video":
+                self.table_sink = b.get_by_name("tablesink")
+            else:
+                self.level_of[b.get_by_name("tablelevel").get_name()] = name
+            ret = pad.link(b.get_static_pad("sink"))
+            st["linked"] = ret == Gst.PadLinkReturn.OK
+            if not st["linked"]:
+                self.fatal("cannot link %s: %s" % (name, ret.value_nick), 2)
+
+    def grab_table(self, timeout_ms=2000):
+        """The latest table frame, analysed per tile of the last layout message."""
+        if self.table_sink is None:
+            raise ValueError("not started with --grab-table")
+        sample = self.table_sink.emit("try-pull-sample", timeout_ms * Gst.MSECOND)
+        if sample is None:
+            raise ValueError("no table_video frame within %d ms" % timeout_ms)
+        caps = sample.get_caps().get_structure(0)
+        w, h = caps.get_value("width"), caps.get_value("height")
+        buf = sample.get_buffer()
+        data = buf.extract_dup(0, buf.get_size())
+        stride = len(data) // h  # RGB rows are padded to 4 bytes
+        res = {"width": w, "height": h, "pts_ms": buf.pts / Gst.MSECOND if buf.pts != Gst.CLOCK_TIME_NONE else None,
+               "layout_t": self.layout["t"] if self.layout else None, "tiles": []}
+        tiles = (self.layout or {}).get("fields", {}).get("tiles") or []
+        for tile in tiles:
+            res["tiles"].append(dict(tile, **analyse_tile(data, stride, w, h, tile)))
+        return res
+
     # --- remote pads ------------------------------------------------------
 
     def on_pad_added(self, element, pad):
@@ -258,9 +386,7 @@ class Member:
             return
         st = self.pads.get(name)
         if st is None:
-            st = self.pads[name] = {"buffers": 0, "first_at": None, "last_at": None,
-                                    "pts_ms": None, "caps": None, "linked": False,
-                                    "added": 0, "removed": 0}
+            st = self.pads[name] = self.new_stats()
         else:
             st["buffers_before_readd"] = st["buffers"]
         st["added"] += 1
@@ -279,6 +405,13 @@ class Member:
             level.set_property("post-messages", True)
             self.level_of[level.get_name()] = name
             elems.append(level)
+        elif self.args.measure_color:
+            caps = Gst.Caps.from_string("video/x-raw,format=RGB,width=64,height=48,pixel-aspect-ratio=1/1")
+            cf = Gst.ElementFactory.make("capsfilter", None)
+            cf.set_property("caps", caps)
+            elems += [Gst.ElementFactory.make("videoconvert", None),
+                      Gst.ElementFactory.make("videoscale", None), cf]
+            cf.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, self.on_rgb, name)
         sink = Gst.ElementFactory.make("fakesink", None)
         sink.set_property("sync", False)
         sink.set_property("async", False)
@@ -313,6 +446,18 @@ class Member:
             caps = pad.get_current_caps()
             st["caps"] = caps.to_string() if caps else None
             out("first-buffer", pad=name, caps=st["caps"])
+        return Gst.PadProbeReturn.OK
+
+    def on_rgb(self, pad, info, name):
+        st = self.pads[name]
+        st["rgb_seen"] = st.get("rgb_seen", 0) + 1
+        if st["rgb_seen"] % 5 != 1:
+            return Gst.PadProbeReturn.OK
+        buf = info.get_buffer()
+        data = buf.extract_dup(0, buf.get_size())
+        n = len(data) // 3
+        st["rgb"] = [round(sum(data[c::3]) / n, 1) for c in range(3)]
+        st["rgb_n"] = st.get("rgb_n", 0) + 1
         return Gst.PadProbeReturn.OK
 
     def on_pad_removed(self, element, pad):
@@ -356,8 +501,11 @@ class Member:
                     if peak:
                         st["max_peak_db"] = round(max(max(peak), st.get("max_peak_db", -1000.0)), 1)
             elif sname.startswith("peerjs"):
+                fields = structure_to_json(s)
+                if sname == "peerjs-table-layout":
+                    self.layout = {"t": now_ms(), "fields": fields}
                 out("msg", name=sname, src=msg.src.get_name() if msg.src else None,
-                    fields=structure_to_json(s))
+                    fields=fields)
         elif t == Gst.MessageType.ERROR:
             err, dbg = msg.parse_error()
             # An error from an element inside the room (a webrtcbin of one
@@ -427,6 +575,8 @@ class Member:
                 res["value"] = gvalue_to_json(self.room.get_property(c["prop"]))
             elif cmd == "get":
                 res["value"] = gvalue_to_json(self.room.get_property(c["prop"]))
+            elif cmd == "grab-table":
+                res["value"] = self.grab_table(int(c.get("timeout", 2000)))
             else:
                 raise ValueError("unknown command %r" % (cmd,))
             res["ok"] = True
@@ -515,6 +665,10 @@ def main():
     p.add_argument("--no-audio", action="store_true")
     p.add_argument("--stats-ms", type=int, default=500)
     p.add_argument("--no-link", action="store_true", help="leave the remote pads unlinked (still counted)")
+    p.add_argument("--element", default="peerjsroom", choices=["peerjsroom", "peerjssink", "peerjssrc"])
+    p.add_argument("--foreground-color", help="solid-colour video, 0xAARRGGBB")
+    p.add_argument("--measure-color", action="store_true", help="mean RGB of remote video pads in the stats")
+    p.add_argument("--grab-table", action="store_true", help="link table_video/table_audio; grab-table command")
     args = p.parse_args()
     Gst.init(None)
     signal.signal(signal.SIGALRM, lambda *a: os._exit(3))
