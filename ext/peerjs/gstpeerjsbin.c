@@ -56,8 +56,11 @@
 #include "gstpeerjsfanout.h"
 #include "gstpeerjsmesh.h"
 #include "gstpeerjstrackwatch.h"
+#include "gstpeerjstable.h"
+#include "gstpeerjsstats.h"
 #include "gstpeerjspad.h"
 #include "gstpeerjspolicy.h"
+#include "gstpeerjssessionshare.h"
 
 #define GST_CAT_DEFAULT peerjs_bin_debug
 GST_DEBUG_CATEGORY_STATIC (GST_CAT_DEFAULT);
@@ -77,6 +80,10 @@ GST_DEBUG_CATEGORY_STATIC (GST_CAT_DEFAULT);
 #define DEFAULT_CONNECTION_TIMEOUT 10000
 #define DEFAULT_VIDEO_ENABLED TRUE
 #define DEFAULT_AUDIO_ENABLED TRUE
+#define DEFAULT_TABLE FALSE
+#define DEFAULT_LABELS NULL
+#define DEFAULT_TABLE_STATS FALSE
+#define DEFAULT_STATS_INTERVAL 1000
 
 enum
 {
@@ -97,6 +104,14 @@ enum
   PROP_CONNECTION_TIMEOUT,
   PROP_VIDEO_ENABLED,
   PROP_AUDIO_ENABLED,
+  /* peerjsroom and peerjssrc only (gst_peerjs_bin_class_add_table) */
+  PROP_TABLE,
+  PROP_LABELS,
+  PROP_TABLE_WIDTH,
+  PROP_TABLE_HEIGHT,
+  PROP_TABLE_FRAMERATE,
+  PROP_TABLE_STATS,
+  PROP_STATS_INTERVAL,
 };
 
 enum
@@ -125,6 +140,13 @@ GST_STATIC_PAD_TEMPLATE ("video_%s", GST_PAD_SRC, GST_PAD_SOMETIMES,
 static GstStaticPadTemplate audio_src_template =
 GST_STATIC_PAD_TEMPLATE ("audio_%s", GST_PAD_SRC, GST_PAD_SOMETIMES,
     GST_STATIC_CAPS ("audio/x-raw"));
+/* there while table=true */
+static GstStaticPadTemplate table_video_template =
+GST_STATIC_PAD_TEMPLATE ("table_video", GST_PAD_SRC, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS ("video/x-raw"));
+static GstStaticPadTemplate table_audio_template =
+GST_STATIC_PAD_TEMPLATE ("table_audio", GST_PAD_SRC, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS ("audio/x-raw"));
 
 typedef struct
 {
@@ -148,7 +170,13 @@ typedef struct
   gboolean video_enabled, audio_enabled;
   GstPeerJSMesh *mesh;
   GstPeerJSDataHub *data;       /* the mesh's */
+  guint stats_interval;         /* ms, 0: off */
+  GstPeerJSStats *stats;        /* while running, when stats-interval > 0 */
   GstPeerJSTrackWatch *watch;
+  gchar *labels;
+  gint table_width, table_height, table_fps_n, table_fps_d;
+  gboolean table_stats;
+  GstPeerJSTable *table;        /* while table=true */
 
   /* state-change and pad-request threads */
   GstPeerJSSession *session;
@@ -167,11 +195,14 @@ post_element_message (GstPeerJSBin * self, GstStructure * s)
       gst_message_new_element (GST_OBJECT (self), s));
 }
 
+static GstPeerJSTable *running_table (GstPeerJSBin * self);
+
 static void
 on_session_open (GstPeerJSSession * session, const gchar * peer_id,
     GstPeerJSBin * self)
 {
   GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
+  GstPeerJSTable *table;
   gboolean reconnect;
 
   GST_OBJECT_LOCK (self);
@@ -183,6 +214,10 @@ on_session_open (GstPeerJSSession * session, const gchar * peer_id,
 
   GST_INFO_OBJECT (self, "registered as '%s'%s", peer_id,
       reconnect ? " again" : "");
+  if ((table = running_table (self))) {
+    gst_peerjs_table_set_local_id (table, peer_id);
+    gst_object_unref (table);
+  }
   post_element_message (self, gst_structure_new ("peerjs-open",
           "peer-id", G_TYPE_STRING, peer_id,
           "reconnect", G_TYPE_BOOLEAN, reconnect, NULL));
@@ -255,31 +290,94 @@ on_session_error (GstPeerJSSession * session, const GError * error,
           "message", G_TYPE_STRING, error->message, NULL));
 }
 
+typedef struct
+{
+  GstPeerJSBin *bin;
+  GstPeerJSSession *session;
+} CatchUp;
+
+static void
+catch_up_free (CatchUp * c)
+{
+  gst_object_unref (c->bin);
+  gst_object_unref (c->session);
+  g_free (c);
+}
+
+/* We joined a session that another element of this process opened (same
+ * ID): "open" came before we listened, but we post peerjs-open too. On the
+ * session thread, after any "open" that raced with our connecting. */
+static gboolean
+catch_up_open (gpointer user_data)
+{
+  CatchUp *c = user_data;
+  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (c->bin);
+  gboolean posted;
+  gchar *id;
+
+  /* not listening any more: stopped meanwhile */
+  if (gst_peerjs_session_get_state (c->session) !=
+      GST_PEERJS_SESSION_STATE_OPEN || !g_signal_handler_find (c->session,
+          G_SIGNAL_MATCH_FUNC | G_SIGNAL_MATCH_DATA, 0, 0, NULL,
+          on_session_open, c->bin))
+    return G_SOURCE_REMOVE;
+  GST_OBJECT_LOCK (c->bin);
+  posted = priv->registered_id != NULL;
+  GST_OBJECT_UNLOCK (c->bin);
+  if (!posted) {
+    id = gst_peerjs_session_get_id (c->session);
+    on_session_open (c->session, id, c->bin);
+    g_free (id);
+  }
+  return G_SOURCE_REMOVE;
+}
+
+/* The session of our ID: shared with the other elements of this process
+ * that register the same ID on the same server (the server keeps one
+ * socket per ID), so never parented to us. */
 static gboolean
 start_session (GstPeerJSBin * self)
 {
   GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
   GstPeerJSSession *session;
+  gchar *server, *key, *peer_id, *tls_ca_file;
+  GMainContext *context;
   GError *error = NULL;
+  CatchUp *c;
 
   GST_OBJECT_LOCK (self);
-  session = gst_peerjs_session_new (priv->server, priv->key, priv->peer_id);
-  g_object_set (session, "tls-ca-file", priv->tls_ca_file, NULL);
+  server = g_strdup (priv->server);
+  key = g_strdup (priv->key);
+  peer_id = g_strdup (priv->peer_id);
+  tls_ca_file = g_strdup (priv->tls_ca_file);
   priv->opened_once = FALSE;
   GST_OBJECT_UNLOCK (self);
 
-  gst_object_set_parent (GST_OBJECT (session), GST_OBJECT (self));
-  g_signal_connect (session, "open", G_CALLBACK (on_session_open), self);
-  g_signal_connect (session, "error", G_CALLBACK (on_session_error), self);
-
-  if (!gst_peerjs_session_start (session, &error)) {
+  session = gst_peerjs_session_share_acquire (server, key, peer_id,
+      tls_ca_file, &error);
+  g_free (server);
+  g_free (key);
+  g_free (peer_id);
+  g_free (tls_ca_file);
+  if (!session) {
     post_fatal_error (self, error);
     g_error_free (error);
-    gst_object_unparent (GST_OBJECT (session));
     return FALSE;
   }
 
+  g_signal_connect (session, "open", G_CALLBACK (on_session_open), self);
+  g_signal_connect (session, "error", G_CALLBACK (on_session_error), self);
   priv->session = session;
+
+  context = gst_peerjs_session_get_context (session);
+  if (context) {
+    c = g_new0 (CatchUp, 1);
+    c->bin = gst_object_ref (self);
+    c->session = gst_object_ref (session);
+    g_main_context_invoke_full (context, G_PRIORITY_DEFAULT, catch_up_open,
+        c, (GDestroyNotify) catch_up_free);
+    g_main_context_unref (context);
+  }
   return TRUE;
 }
 
@@ -291,9 +389,8 @@ stop_session (GstPeerJSBin * self)
   if (!priv->session)
     return;
 
-  gst_peerjs_session_stop (priv->session);
-  g_signal_handlers_disconnect_by_data (priv->session, self);
-  gst_object_unparent (GST_OBJECT (priv->session));
+  /* unregisters the ID if no other element uses the session */
+  gst_peerjs_session_share_release (priv->session, self);
   priv->session = NULL;
 
   GST_OBJECT_LOCK (self);
@@ -318,6 +415,247 @@ running_watch (GstPeerJSBin * self)
   return watch;
 }
 
+/* The running element's stats (transfer full), or NULL: for the table's
+ * overlay ("stats" signal, gst_peerjs_stats_get_last()). */
+static G_GNUC_UNUSED GstPeerJSStats *
+running_stats (GstPeerJSBin * self)
+{
+  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
+  GstPeerJSStats *stats;
+
+  GST_OBJECT_LOCK (self);
+  stats = priv->stats ? gst_object_ref (priv->stats) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  return stats;
+}
+
+/* After the mesh: `peerjs-stats` every stats-interval, when set. */
+static void
+start_stats (GstPeerJSBin * self, GstPeerJSMesh * mesh)
+{
+  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
+  GMainContext *context = gst_peerjs_session_get_context (priv->session);
+  GstPeerJSStats *stats = NULL;
+  gchar *room_id;
+  guint interval;
+
+  GST_OBJECT_LOCK (self);
+  interval = priv->stats_interval;
+  room_id = g_strdup (priv->room_id);
+  GST_OBJECT_UNLOCK (self);
+
+  if (interval > 0 && context)
+    stats = gst_peerjs_stats_new (GST_ELEMENT (self), mesh, context, room_id,
+        interval);
+  g_free (room_id);
+  if (context)
+    g_main_context_unref (context);
+
+  GST_OBJECT_LOCK (self);
+  priv->stats = stats;
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* Before the mesh stops: no stats request is made after this. */
+static void
+stop_stats (GstPeerJSBin * self)
+{
+  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
+  GstPeerJSStats *stats;
+
+  GST_OBJECT_LOCK (self);
+  stats = priv->stats;
+  priv->stats = NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (stats) {
+    gst_peerjs_stats_stop (stats);
+    gst_object_unref (stats);
+  }
+}
+
+/* ---- the game table ---- */
+
+/* The running element's table (transfer full), or NULL. */
+static GstPeerJSTable *
+running_table (GstPeerJSBin * self)
+{
+  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
+  GstPeerJSTable *table;
+
+  GST_OBJECT_LOCK (self);
+  table = priv->table ? gst_object_ref (priv->table) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  return table;
+}
+
+static const gchar *
+table_pad_name (GstPeerJSTrackKind kind)
+{
+  return kind == GST_PEERJS_TRACK_VIDEO ? "table_video" : "table_audio";
+}
+
+/* table=true: the always pads, without a target until the element starts
+ * (the table is built then, with the settings of that time). */
+static void
+set_table_pads (GstPeerJSBin * self, gboolean table)
+{
+  GstElementClass *klass = GST_ELEMENT_GET_CLASS (self);
+  GstPeerJSTrackKind kind;
+
+  for (kind = GST_PEERJS_TRACK_AUDIO; kind <= GST_PEERJS_TRACK_VIDEO; kind++) {
+    const gchar *name = table_pad_name (kind);
+    GstPad *pad = gst_element_get_static_pad (GST_ELEMENT (self), name);
+
+    if (table && !pad) {
+      pad = gst_ghost_pad_new_no_target_from_template (name,
+          gst_element_class_get_pad_template (klass, name));
+      gst_pad_set_active (pad, TRUE);
+      gst_element_add_pad (GST_ELEMENT (self), pad);
+    } else if (!table && pad) {
+      gst_pad_set_active (pad, FALSE);
+      gst_element_remove_pad (GST_ELEMENT (self), pad);
+      gst_object_unref (pad);
+    } else if (pad) {
+      gst_object_unref (pad);
+    }
+  }
+}
+
+/* Our own camera and mic, first on the table. */
+static void
+put_local_on_table (GstPeerJSBin * self, GstPeerJSTable * table)
+{
+  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
+  GstPeerJSTrackKind kind;
+  gchar *local_id;
+
+  GST_OBJECT_LOCK (self);
+  local_id = g_strdup (priv->peer_id ? priv->peer_id : "");
+  GST_OBJECT_UNLOCK (self);
+
+  for (kind = GST_PEERJS_TRACK_AUDIO; kind <= GST_PEERJS_TRACK_VIDEO; kind++) {
+    GstPad *raw = priv->fanout ?
+        gst_peerjs_fanout_request_raw_branch (priv->fanout, kind) : NULL;
+
+    if (raw) {
+      gst_peerjs_table_add_branch (table, local_id, TRUE, kind, raw, raw);
+      gst_object_unref (raw);
+    }
+  }
+  g_free (local_id);
+}
+
+/* READY to PAUSED, before the mesh starts. */
+static gboolean
+build_table (GstPeerJSBin * self)
+{
+  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
+  GstPeerJSTrackKind kind;
+  GstPeerJSTable *table;
+  gint width, height, fps_n, fps_d;
+  gboolean show_stats;
+  gchar *labels;
+  guint latency;
+  GstPad *pad;
+
+  pad = gst_element_get_static_pad (GST_ELEMENT (self), "table_video");
+  if (!pad)
+    return TRUE;
+  gst_object_unref (pad);
+
+  GST_OBJECT_LOCK (self);
+  labels = g_strdup (priv->room_id);
+  latency = priv->latency;
+  GST_OBJECT_UNLOCK (self);
+  table = gst_peerjs_table_new (GST_BIN (self), labels, latency);
+  g_free (labels);
+  if (!table) {
+    GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN, ("The game table needs "
+            "the compositor, audiomixer and cairooverlay elements "
+            "(gst-plugins-base, gst-plugins-good)."), (NULL));
+    return FALSE;
+  }
+
+  GST_OBJECT_LOCK (self);
+  width = priv->table_width;
+  height = priv->table_height;
+  fps_n = priv->table_fps_n;
+  fps_d = priv->table_fps_d;
+  labels = g_strdup (priv->labels);
+  show_stats = priv->table_stats;
+  GST_OBJECT_UNLOCK (self);
+  gst_peerjs_table_set_format (table, width, height, fps_n, fps_d);
+  gst_peerjs_table_set_labels (table, labels);
+  gst_peerjs_table_set_show_stats (table, show_stats);
+  g_free (labels);
+
+  for (kind = GST_PEERJS_TRACK_AUDIO; kind <= GST_PEERJS_TRACK_VIDEO; kind++) {
+    pad = gst_element_get_static_pad (GST_ELEMENT (self),
+        table_pad_name (kind));
+    gst_ghost_pad_set_target (GST_GHOST_PAD (pad),
+        gst_peerjs_table_get_src (table, kind));
+    gst_object_unref (pad);
+  }
+  put_local_on_table (self, table);
+
+  GST_OBJECT_LOCK (self);
+  priv->table = table;
+  GST_OBJECT_UNLOCK (self);
+  return TRUE;
+}
+
+/* PAUSED to READY, after the mesh stopped. */
+static void
+drop_table (GstPeerJSBin * self)
+{
+  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
+  GstPeerJSTrackKind kind;
+  GstPeerJSTable *table;
+
+  GST_OBJECT_LOCK (self);
+  table = priv->table;
+  priv->table = NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (!table)
+    return;
+
+  for (kind = GST_PEERJS_TRACK_AUDIO; kind <= GST_PEERJS_TRACK_VIDEO; kind++) {
+    GstPad *pad = gst_element_get_static_pad (GST_ELEMENT (self),
+        table_pad_name (kind));
+
+    if (pad) {
+      gst_ghost_pad_set_target (GST_GHOST_PAD (pad), NULL);
+      gst_object_unref (pad);
+    }
+  }
+  gst_peerjs_table_remove (table);
+  gst_object_unref (table);
+}
+
+static void
+on_inferred_track_state (GstPeerJSTrackWatch * watch, const gchar * peer_id,
+    gboolean video, gboolean audio, GstPeerJSBin * self)
+{
+  GstPeerJSTable *table = running_table (self);
+
+  if (table) {
+    gst_peerjs_table_set_track_state (table, peer_id, video, audio);
+    gst_object_unref (table);
+  }
+}
+
+static void
+on_stats (GstPeerJSStats * stats, const gchar * peer_id,
+    const GstStructure * figures, GstPeerJSBin * self)
+{
+  GstPeerJSTable *table = running_table (self);
+
+  if (table) {
+    gst_peerjs_table_set_stats (table, peer_id, figures);
+    gst_object_unref (table);
+  }
+}
+
 static GstPadTemplate *
 src_template_for (GstPeerJSBin * self, GstPeerJSTrackKind kind)
 {
@@ -333,6 +671,7 @@ on_member_pad_added (GstPeerJSMesh * mesh, GstPad * target,
       "video" : "audio", peer_id);
   GstPad *stale = gst_element_get_static_pad (GST_ELEMENT (self), name);
   GstPeerJSTrackWatch *watch;
+  GstPeerJSTable *table;
   GstPad *pad;
 
   /* a member that called again before its old call was cleaned up */
@@ -360,6 +699,19 @@ on_member_pad_added (GstPeerJSMesh * mesh, GstPad * target,
     gst_peerjs_track_watch_add_pad (watch, target, peer_id, kind);
     gst_object_unref (watch);
   }
+  if ((table = running_table (self))) {
+    GstElement *tee = gst_pad_get_parent_element (target);
+    GstPad *branch = tee ? gst_element_request_pad_simple (tee, "src_%u") :
+        NULL;
+
+    if (branch) {
+      gst_peerjs_table_add_branch (table, peer_id, FALSE, kind, branch,
+          target);
+      gst_object_unref (branch);
+    }
+    gst_clear_object (&tee);
+    gst_object_unref (table);
+  }
 }
 
 static void
@@ -370,10 +722,15 @@ on_member_pad_removed (GstPeerJSMesh * mesh, GstPad * target,
    * through what on_member_pad_added left on the target */
   GstPad *ghost = g_object_steal_data (G_OBJECT (target), GHOST_KEY);
   GstPeerJSTrackWatch *watch;
+  GstPeerJSTable *table;
 
   if ((watch = running_watch (self))) {
     gst_peerjs_track_watch_remove_pad (watch, target);
     gst_object_unref (watch);
+  }
+  if ((table = running_table (self))) {
+    gst_peerjs_table_remove_branch (table, target);
+    gst_object_unref (table);
   }
   if (!ghost)
     return;
@@ -399,10 +756,15 @@ on_track_state (GstPeerJSDataHub * hub, const gchar * peer_id,
     gboolean video, gboolean audio, GstPeerJSBin * self)
 {
   GstPeerJSTrackWatch *watch;
+  GstPeerJSTable *table;
 
   if ((watch = running_watch (self))) {
     gst_peerjs_track_watch_set_announced (watch, peer_id);
     gst_object_unref (watch);
+  }
+  if ((table = running_table (self))) {
+    gst_peerjs_table_set_track_state (table, peer_id, video, audio);
+    gst_object_unref (table);
   }
 }
 
@@ -520,6 +882,7 @@ apply_track_state (GstPeerJSBin * self)
   GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
   GstPeerJSFanout *fanout;
   GstPeerJSDataHub *hub;
+  GstPeerJSTable *table;
   gboolean video, audio;
 
   GST_OBJECT_LOCK (self);
@@ -542,6 +905,10 @@ apply_track_state (GstPeerJSBin * self)
   if (hub) {
     gst_peerjs_data_hub_set_track_state (hub, video, audio);
     gst_object_unref (hub);
+  }
+  if ((table = running_table (self))) {
+    gst_peerjs_table_set_track_state (table, NULL, video, audio);
+    gst_object_unref (table);
   }
 }
 
@@ -643,6 +1010,12 @@ start_mesh (GstPeerJSBin * self)
         gst_peerjs_session_get_context (priv->session), priv->room_id);
   GST_OBJECT_UNLOCK (self);
 
+  start_stats (self, mesh);
+  if (priv->watch)
+    g_signal_connect (priv->watch, "track-state",
+        G_CALLBACK (on_inferred_track_state), self);
+  if (priv->stats)
+    g_signal_connect (priv->stats, "stats", G_CALLBACK (on_stats), self);
   apply_track_state (self);
   g_signal_connect (priv->data, "value", G_CALLBACK (on_data_value), self);
   g_signal_connect (priv->data, "track-state", G_CALLBACK (on_track_state),
@@ -663,6 +1036,8 @@ stop_mesh (GstPeerJSBin * self)
   GstPeerJSDataHub *data;
   GstPeerJSMesh *mesh;
 
+  stop_stats (self);
+
   GST_OBJECT_LOCK (self);
   mesh = priv->mesh ? gst_object_ref (priv->mesh) : NULL;
   data = priv->data;
@@ -672,6 +1047,7 @@ stop_mesh (GstPeerJSBin * self)
   GST_OBJECT_UNLOCK (self);
 
   if (watch) {
+    g_signal_handlers_disconnect_by_data (watch, self);
     gst_peerjs_track_watch_stop (watch);
     gst_object_unref (watch);
   }
@@ -825,8 +1201,12 @@ gst_peerjs_bin_change_state (GstElement * element, GstStateChange transition)
 
   switch (transition) {
     case GST_STATE_CHANGE_READY_TO_PAUSED:
-      if (!start_session (self))
+      if (!build_table (self))
         return GST_STATE_CHANGE_FAILURE;
+      if (!start_session (self)) {
+        drop_table (self);
+        return GST_STATE_CHANGE_FAILURE;
+      }
       start_mesh (self);
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
@@ -836,6 +1216,7 @@ gst_peerjs_bin_change_state (GstElement * element, GstStateChange transition)
       say_goodbye (self);
       stop_session (self);
       stop_mesh (self);
+      drop_table (self);
       break;
     default:
       break;
@@ -846,6 +1227,7 @@ gst_peerjs_bin_change_state (GstElement * element, GstStateChange transition)
     if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
       stop_session (self);
       stop_mesh (self);
+      drop_table (self);
     }
     return ret;
   }
@@ -956,6 +1338,44 @@ gst_peerjs_bin_set_property (GObject * object, guint prop_id,
     case PROP_CONNECTION_TIMEOUT:
       priv->connection_timeout = g_value_get_uint (value);
       break;
+    case PROP_STATS_INTERVAL:
+      priv->stats_interval = g_value_get_uint (value);
+      break;
+    case PROP_TABLE:
+      GST_OBJECT_UNLOCK (self);
+      set_table_pads (self, g_value_get_boolean (value));
+      GST_OBJECT_LOCK (self);
+      break;
+    case PROP_LABELS:
+      g_free (priv->labels);
+      priv->labels = g_value_dup_string (value);
+      if (priv->table) {
+        GstPeerJSTable *table = gst_object_ref (priv->table);
+        gchar *labels = g_strdup (priv->labels);
+
+        /* the table posts its new layout: not under our lock */
+        GST_OBJECT_UNLOCK (self);
+        gst_peerjs_table_set_labels (table, labels);
+        GST_OBJECT_LOCK (self);
+        gst_object_unref (table);
+        g_free (labels);
+      }
+      break;
+    case PROP_TABLE_WIDTH:
+      priv->table_width = g_value_get_int (value);
+      break;
+    case PROP_TABLE_HEIGHT:
+      priv->table_height = g_value_get_int (value);
+      break;
+    case PROP_TABLE_FRAMERATE:
+      priv->table_fps_n = gst_value_get_fraction_numerator (value);
+      priv->table_fps_d = gst_value_get_fraction_denominator (value);
+      break;
+    case PROP_TABLE_STATS:
+      priv->table_stats = g_value_get_boolean (value);
+      if (priv->table)
+        gst_peerjs_table_set_show_stats (priv->table, priv->table_stats);
+      break;
     case PROP_VIDEO_ENABLED:
     case PROP_AUDIO_ENABLED:
       if (prop_id == PROP_VIDEO_ENABLED)
@@ -1033,6 +1453,35 @@ gst_peerjs_bin_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_CONNECTION_TIMEOUT:
       g_value_set_uint (value, priv->connection_timeout);
       break;
+    case PROP_STATS_INTERVAL:
+      g_value_set_uint (value, priv->stats_interval);
+      break;
+    case PROP_TABLE:
+      GST_OBJECT_UNLOCK (self);
+      {
+        GstPad *pad = gst_element_get_static_pad (GST_ELEMENT (self),
+            "table_video");
+
+        g_value_set_boolean (value, pad != NULL);
+        gst_clear_object (&pad);
+      }
+      GST_OBJECT_LOCK (self);
+      break;
+    case PROP_LABELS:
+      g_value_set_string (value, priv->labels);
+      break;
+    case PROP_TABLE_WIDTH:
+      g_value_set_int (value, priv->table_width);
+      break;
+    case PROP_TABLE_HEIGHT:
+      g_value_set_int (value, priv->table_height);
+      break;
+    case PROP_TABLE_FRAMERATE:
+      gst_value_set_fraction (value, priv->table_fps_n, priv->table_fps_d);
+      break;
+    case PROP_TABLE_STATS:
+      g_value_set_boolean (value, priv->table_stats);
+      break;
     case PROP_VIDEO_ENABLED:
       g_value_set_boolean (value, priv->video_enabled);
       break;
@@ -1061,6 +1510,7 @@ gst_peerjs_bin_finalize (GObject * object)
   g_free (priv->registered_id);
   g_strfreev (priv->peers);
   g_free (priv->room_id);
+  g_free (priv->labels);
   if (priv->fanout)
     gst_object_unref (priv->fanout);
 
@@ -1095,6 +1545,12 @@ gst_peerjs_bin_init (GstPeerJSBin * self)
   priv->connection_timeout = DEFAULT_CONNECTION_TIMEOUT;
   priv->video_enabled = DEFAULT_VIDEO_ENABLED;
   priv->audio_enabled = DEFAULT_AUDIO_ENABLED;
+  priv->stats_interval = DEFAULT_STATS_INTERVAL;
+  priv->table_width = GST_PEERJS_TABLE_DEFAULT_WIDTH;
+  priv->table_height = GST_PEERJS_TABLE_DEFAULT_HEIGHT;
+  priv->table_fps_n = GST_PEERJS_TABLE_DEFAULT_FPS_N;
+  priv->table_fps_d = GST_PEERJS_TABLE_DEFAULT_FPS_D;
+  priv->table_stats = DEFAULT_TABLE_STATS;
 }
 
 /**
@@ -1122,6 +1578,74 @@ gst_peerjs_bin_class_add_pad_templates (GstPeerJSBinClass * klass)
     gst_element_class_add_static_pad_template_with_gtype (element_class,
         &audio_src_template, GST_TYPE_PEERJS_PAD);
   }
+}
+
+/**
+ * gst_peerjs_bin_class_add_table:
+ * @klass: a subclass that receives
+ *
+ * Adds the game table: the #GstPeerJSBin:table property and its settings,
+ * and the `table_video` and `table_audio` pad templates. Call in the
+ * subclass's class_init.
+ */
+void
+gst_peerjs_bin_class_add_table (GstPeerJSBinClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+
+  /* GObject does not pass these on to subclasses */
+  gobject_class->set_property = gst_peerjs_bin_set_property;
+  gobject_class->get_property = gst_peerjs_bin_get_property;
+
+  /**
+   * GstPeerJSBin:table:
+   *
+   * Adds the always pads `table_video` and `table_audio`: every member's
+   * video in a labelled grid (our own camera first) and their audio
+   * mixed. See docs/table.md.
+   */
+  g_object_class_install_property (gobject_class, PROP_TABLE,
+      g_param_spec_boolean ("table", "Game table",
+          "Add the table_video and table_audio pads: all members in one "
+          "labelled grid, their audio mixed", DEFAULT_TABLE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_LABELS,
+      g_param_spec_string ("labels", "Labels",
+          "Names on the table's tiles, \"id=Name,id2=Name 2\" (default: "
+          "the peer IDs)", DEFAULT_LABELS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_TABLE_WIDTH,
+      g_param_spec_int ("table-width", "Table width",
+          "Width of table_video in pixels", 64, GST_PEERJS_MAX_WIDTH,
+          GST_PEERJS_TABLE_DEFAULT_WIDTH,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_TABLE_HEIGHT,
+      g_param_spec_int ("table-height", "Table height",
+          "Height of table_video in pixels", 64, GST_PEERJS_MAX_HEIGHT,
+          GST_PEERJS_TABLE_DEFAULT_HEIGHT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_TABLE_FRAMERATE,
+      gst_param_spec_fraction ("table-framerate", "Table frame rate",
+          "Frame rate of table_video", 1, 1, 120, 1,
+          GST_PEERJS_TABLE_DEFAULT_FPS_N, GST_PEERJS_TABLE_DEFAULT_FPS_D,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_TABLE_STATS,
+      g_param_spec_boolean ("table-stats", "Table stats",
+          "Show each member's RTT, bitrate and loss on its tile (from the "
+          "peerjs-stats figures, see stats-interval)", DEFAULT_TABLE_STATS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  gst_element_class_add_static_pad_template (element_class,
+      &table_video_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &table_audio_template);
 }
 
 static void
@@ -1289,14 +1813,17 @@ gst_peerjs_bin_class_init (GstPeerJSBinClass * klass)
   /**
    * GstPeerJSBin:max-peers:
    *
-   * The most members the room holds, us included: calls beyond it are
-   * rejected with a `peerjs-error`.
+   * The most members that send media (players) the room holds, this
+   * element included when it sends: calls beyond it are rejected with a
+   * `peerjs-error`. A peerjssrc takes no seat itself, so the default
+   * lets a spectator receive a 4-player table.
    *
    * Since: 1.0
    */
   g_object_class_install_property (gobject_class, PROP_MAX_PEERS,
       g_param_spec_uint ("max-peers", "Max peers",
-          "Most members in the room, this one included", 2, 64,
+          "Most members that send media, this one included if it sends",
+          2, 64,
           DEFAULT_MAX_PEERS,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
@@ -1376,6 +1903,22 @@ gst_peerjs_bin_class_init (GstPeerJSBinClass * klass)
       g_param_spec_uint ("connection-timeout", "Connection timeout",
           "Milliseconds a call may take to connect before it fails",
           1000, 600000, DEFAULT_CONNECTION_TIMEOUT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstPeerJSBin:stats-interval:
+   *
+   * Milliseconds between two `peerjs-stats` messages per member (round
+   * trip time, bitrates, packet loss, jitter from webrtcbin's
+   * statistics); 0: none. Read when the element starts.
+   *
+   * Since: 1.0
+   */
+  g_object_class_install_property (gobject_class, PROP_STATS_INTERVAL,
+      g_param_spec_uint ("stats-interval", "Stats interval",
+          "Milliseconds between peerjs-stats messages (0 = none)",
+          0, 3600000, DEFAULT_STATS_INTERVAL,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 

@@ -52,5 +52,7 @@ struct _GstPeerJSBinClass
 
 void gst_peerjs_bin_class_add_pad_templates (GstPeerJSBinClass * klass);
 
+void gst_peerjs_bin_class_add_table (GstPeerJSBinClass * klass);
+
 G_END_DECLS
 #endif /* __GST_PEERJS_BIN_H__ */

@@ -2344,6 +2344,106 @@ gst_peerjs_connection_get_stats (GstPeerJSConnection * self)
   return stats;
 }
 
+/* A "get-stats" promise, counted like new_promise()'s (close() waits for
+ * it), with the caller's function and data instead of a connection
+ * callback. */
+typedef struct
+{
+  GstPeerJSConnection *conn;
+  GstPeerJSStatsFunc func;
+  gpointer user_data;
+  GDestroyNotify notify;
+  gboolean done;
+} StatsOp;
+
+static void
+stats_op_finish (StatsOp * op)
+{
+  if (op->done)
+    return;
+  op->done = TRUE;
+  g_mutex_lock (&op->conn->lock);
+  op->conn->pending_ops--;
+  g_cond_broadcast (&op->conn->cond);
+  g_mutex_unlock (&op->conn->lock);
+}
+
+static void
+stats_op_free (StatsOp * op)
+{
+  stats_op_finish (op);
+  if (op->notify)
+    op->notify (op->user_data);
+  gst_object_unref (op->conn);
+  g_free (op);
+}
+
+static void
+stats_replied (GstPromise * promise, gpointer user_data)
+{
+  StatsOp *op = user_data;
+  const GstStructure *reply = NULL;
+
+  if (gst_promise_wait (promise) == GST_PROMISE_RESULT_REPLIED)
+    reply = gst_promise_get_reply (promise);
+  if (reply && gst_structure_has_field (reply, "error"))
+    reply = NULL;
+  op->func (op->conn, reply, op->user_data);
+  stats_op_finish (op);
+}
+
+/**
+ * gst_peerjs_connection_request_stats:
+ * @func: called once with webrtcbin's statistics (NULL when webrtcbin
+ *   failed), from webrtcbin's thread
+ * @notify: (nullable): frees @user_data; always called once, also when
+ *   this returns %FALSE
+ *
+ * Asks webrtcbin for its statistics without blocking. The request counts
+ * as a pending operation: close() waits for its reply. Never touches a
+ * connection that is not started or already closing.
+ *
+ * Returns: whether the request went out (@func will be called, unless
+ *   webrtcbin drops it when closing takes too long).
+ */
+gboolean
+gst_peerjs_connection_request_stats (GstPeerJSConnection * self,
+    GstPeerJSStatsFunc func, gpointer user_data, GDestroyNotify notify)
+{
+  GstElement *webrtc = NULL;
+  GstPromise *promise;
+  StatsOp *op;
+
+  g_return_val_if_fail (GST_IS_PEERJS_CONNECTION (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  /* checked and counted in one go: close() either sees this request or
+   * it is refused */
+  g_mutex_lock (&self->lock);
+  if (self->started && !self->closing && self->webrtc) {
+    webrtc = gst_object_ref (self->webrtc);
+    self->pending_ops++;
+  }
+  g_mutex_unlock (&self->lock);
+  if (!webrtc) {
+    if (notify)
+      notify (user_data);
+    return FALSE;
+  }
+
+  op = g_new0 (StatsOp, 1);
+  op->conn = gst_object_ref (self);
+  op->func = func;
+  op->user_data = user_data;
+  op->notify = notify;
+  promise = gst_promise_new_with_change_func (stats_replied, op,
+      (GDestroyNotify) stats_op_free);
+  g_signal_emit_by_name (webrtc, "get-stats", NULL, promise);
+  gst_promise_unref (promise);
+  gst_object_unref (webrtc);
+  return TRUE;
+}
+
 static void
 gst_peerjs_connection_finalize (GObject * object)
 {

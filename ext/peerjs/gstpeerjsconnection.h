@@ -123,5 +123,17 @@ GstPeerJSConnectionState gst_peerjs_connection_get_state (GstPeerJSConnection
 /* webrtcbin's "get-stats" result, for the stats messages (later). */
 GstStructure *gst_peerjs_connection_get_stats (GstPeerJSConnection * conn);
 
+/* What gst_peerjs_connection_request_stats() calls, from webrtcbin's
+ * thread: @stats is webrtcbin's "get-stats" reply (one field per stats
+ * object), NULL when webrtcbin failed. Call no webrtcbin action from it. */
+typedef void (*GstPeerJSStatsFunc) (GstPeerJSConnection * conn,
+    const GstStructure * stats, gpointer user_data);
+
+/* Asks webrtcbin for its statistics without blocking; the request is
+ * counted so close() waits for it. FALSE (and @notify called at once)
+ * when the connection is not started or is closing. Any thread. */
+gboolean gst_peerjs_connection_request_stats (GstPeerJSConnection * conn,
+    GstPeerJSStatsFunc func, gpointer user_data, GDestroyNotify notify);
+
 G_END_DECLS
 #endif /* __GST_PEERJS_CONNECTION_H__ */

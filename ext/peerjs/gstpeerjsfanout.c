@@ -75,6 +75,7 @@ typedef struct
   GPtrArray *elements;          /* the chain, upstream first */
   GstElement *encoder;
   GstElement *blanker;          /* videobalance / volume: the on/off switch */
+  GstElement *raw_tee;          /* the raw input, for the game table */
   GstElement *tee;
   GstPad *tee_sink;
   gulong probe_id;              /* keyframe rate limit, video */
@@ -495,6 +496,15 @@ build_track (GstPeerJSFanout * self, GstPeerJSTrackKind kind, guint kbps,
   /* the chains put the switch right before the encoder */
   if (g_ptr_array_find (track->elements, track->encoder, &i) && i > 0)
     track->blanker = g_ptr_array_index (track->elements, i - 1);
+  /* the raw picture and sound, before the switch: the table shows its own
+   * placeholder; the encoder branch stays in the input's thread */
+  if (track->blanker && g_ptr_array_find (track->elements, track->blanker,
+          &i)) {
+    track->raw_tee = gst_element_factory_make ("tee", NULL);
+    g_object_set (track->raw_tee, "allow-not-linked", TRUE, NULL);
+    g_ptr_array_insert (track->elements, i,
+        gst_object_ref_sink (track->raw_tee));
+  }
 
   track->tee = gst_element_factory_make ("tee", NULL);
   /* no branch yet, or one whose connection is not linked: go on */
@@ -678,6 +688,35 @@ gst_peerjs_fanout_request_branch (GstPeerJSFanout * self,
   pad = gst_element_request_pad_simple (tee, "src_%u");
   GST_DEBUG_OBJECT (self, "new %s branch %" GST_PTR_FORMAT, kind_name (kind),
       pad);
+  gst_object_unref (tee);
+  return pad;
+}
+
+/**
+ * gst_peerjs_fanout_request_raw_branch:
+ *
+ * Returns: (transfer full) (nullable): a new src pad giving out the raw
+ *     input of @kind (before the on/off switch and the encoder). Release it
+ *     with gst_element_release_request_pad() on its parent.
+ */
+GstPad *
+gst_peerjs_fanout_request_raw_branch (GstPeerJSFanout * self,
+    GstPeerJSTrackKind kind)
+{
+  GstElement *tee = NULL;
+  GstPad *pad;
+
+  g_return_val_if_fail (GST_IS_PEERJS_FANOUT (self), NULL);
+  g_return_val_if_fail (kind <= GST_PEERJS_TRACK_VIDEO, NULL);
+
+  g_mutex_lock (&self->lock);
+  if (self->tracks[kind] && self->tracks[kind]->raw_tee)
+    tee = gst_object_ref (self->tracks[kind]->raw_tee);
+  g_mutex_unlock (&self->lock);
+
+  if (!tee)
+    return NULL;
+  pad = gst_element_request_pad_simple (tee, "src_%u");
   gst_object_unref (tee);
   return pad;
 }

@@ -93,6 +93,9 @@ const gchar *gst_peerjs_fanout_get_encoding_name (GstPeerJSFanout * fanout,
 GstPad *gst_peerjs_fanout_request_branch (GstPeerJSFanout * fanout,
     GstPeerJSTrackKind kind);
 
+GstPad *gst_peerjs_fanout_request_raw_branch (GstPeerJSFanout * fanout,
+    GstPeerJSTrackKind kind);
+
 void gst_peerjs_fanout_release_branch (GstPeerJSFanout * fanout,
     GstPad * branch);
 

@@ -24,6 +24,7 @@
 #include "gstpeerjsconnection.h"
 #include "gstpeerjsdatahub.h"
 #include "gstpeerjsshared.h"
+#include "gstpeerjssessionshare.h"
 
 #include <string.h>
 
@@ -357,6 +358,17 @@ count_connected (GstPeerJSMesh * self)
   return n;
 }
 
+/* Whether one more member would be too many: max-peers counts the members
+ * that send, so a receive-only element (a spectator, OBS) takes no seat.
+ * Lock held. */
+static gboolean
+is_full (GstPeerJSMesh * self)
+{
+  guint seats = count_connected (self) + 1 + (self->conn_config.send ? 1 : 0);
+
+  return seats > self->max_peers;
+}
+
 static void
 call_member (GstPeerJSMesh * self, const gchar * id)
 {
@@ -369,8 +381,7 @@ call_member (GstPeerJSMesh * self, const gchar * id)
     g_mutex_unlock (&self->lock);
     return;
   }
-  /* us + the members with a call + this one */
-  if (count_connected (self) + 2 > self->max_peers) {
+  if (is_full (self)) {
     g_mutex_unlock (&self->lock);
     GST_WARNING_OBJECT (self, "not calling '%s': max-peers (%u) reached", id,
         self->max_peers);
@@ -408,8 +419,7 @@ accept_offer (GstPeerJSMesh * self, Member * m, const GstPeerJSMessage * msg)
 
   g_mutex_lock (&self->lock);
   if (!m->media) {
-    /* us + every member with a connection + this one */
-    if (count_connected (self) + 2 > self->max_peers) {
+    if (is_full (self)) {
       g_mutex_unlock (&self->lock);
       post_error (self, "rejected-call", msg->src,
           "the room is full (max-peers)");
@@ -621,12 +631,107 @@ drop_member_call (GstPeerJSMesh * self, const gchar * peer_id,
   g_mutex_unlock (&self->lock);
 }
 
+/* ---- meshes sharing one session (a peerjssink and a peerjssrc with one
+ * ID): every mesh gets every message, in the order they connected, and the
+ * first that returns TRUE ends the emission. So that exactly one of them
+ * takes an OFFER, each computes the same winner over the session's list
+ * (gstpeerjssessionshare.c), on the session thread where the list and the
+ * memberships do not change meanwhile. ---- */
+
+static gboolean
+has_media_with (GstPeerJSMesh * self, const gchar * peer_id)
+{
+  Member *m;
+  gboolean has;
+
+  g_mutex_lock (&self->lock);
+  m = lookup_member (self, peer_id);
+  has = m && m->media;
+  g_mutex_unlock (&self->lock);
+  return has;
+}
+
+/* How much @self wants @msg's caller: 2 listed in `peers`, 1 let in by
+ * open membership or discovery, 0 a stranger (rejected). Session
+ * thread. */
+static guint
+membership_score (GstPeerJSMesh * self, const GstPeerJSMessage * msg)
+{
+  Member *m;
+
+  if (self->explicit_peers && g_strv_contains ((const gchar * const *)
+          self->explicit_peers, msg->src))
+    return 2;
+  g_mutex_lock (&self->lock);
+  m = lookup_member (self, msg->src);
+  g_mutex_unlock (&self->lock);
+  return m || self->discover || is_open (self) ? 1 : 0;
+}
+
+/* Higher takes @msg. A media OFFER: membership first, then whether our
+ * direction fits the offer's (we receive what the caller sends, or we
+ * send to a caller that only receives). A data OFFER or an EXPIRE: the
+ * mesh with a call with that peer first, then membership. */
+static guint
+offer_score (GstPeerJSMesh * self, const GstPeerJSMessage * msg,
+    gboolean remote_sends, gboolean remote_only_receives)
+{
+  guint score = membership_score (self, msg);
+
+  if (msg->type == GST_PEERJS_MESSAGE_OFFER
+      && msg->connection_type == GST_PEERJS_CONNECTION_MEDIA)
+    return score * 2 + ((remote_sends && self->conn_config.receive)
+        || (remote_only_receives && self->conn_config.send));
+  return score + (has_media_with (self, msg->src) ? 3 : 0);
+}
+
+/* Whether @self is the one mesh on its session to handle @msg. Session
+ * thread. */
+static gboolean
+is_chosen (GstPeerJSMesh * self, const GstPeerJSMessage * msg)
+{
+  GPtrArray *meshes = gst_peerjs_session_share_list (self->session);
+  gboolean remote_sends = FALSE, remote_only_receives = FALSE;
+  GstPeerJSMesh *best = NULL;
+  guint i, best_score = 0;
+
+  if (!meshes || meshes->len == 0) {
+    /* alone (no list), or nobody joined yet */
+    if (meshes)
+      g_ptr_array_unref (meshes);
+    return TRUE;
+  }
+  if (meshes->len > 1 && msg->type == GST_PEERJS_MESSAGE_OFFER
+      && msg->connection_type == GST_PEERJS_CONNECTION_MEDIA)
+    gst_peerjs_session_share_offer_direction (msg->sdp, &remote_sends,
+        &remote_only_receives);
+  for (i = 0; i < meshes->len; i++) {
+    GstPeerJSMesh *m = g_ptr_array_index (meshes, i);
+    guint score = meshes->len > 1 ? offer_score (m, msg, remote_sends,
+        remote_only_receives) : 0;
+
+    /* the first of the best: list order breaks ties; a stranger to all
+     * is rejected by the first, once */
+    if (!best || score > best_score) {
+      best = m;
+      best_score = score;
+    }
+  }
+  g_ptr_array_unref (meshes);
+  if (best != self)
+    GST_DEBUG_OBJECT (self, "%s from '%s' (%s) is for %" GST_PTR_FORMAT,
+        msg->type_name, msg->src, GST_STR_NULL (msg->connection_id), best);
+  return best == self;
+}
+
 static gboolean
 on_session_message (GstPeerJSSession * session, const GstPeerJSMessage * msg,
     GstPeerJSMesh * self)
 {
   switch (msg->type) {
     case GST_PEERJS_MESSAGE_OFFER:
+      if (!is_chosen (self, msg))
+        return FALSE;
       if (msg->connection_type == GST_PEERJS_CONNECTION_MEDIA)
         answer_offer (self, msg);
       else if (admit_member (self, msg))
@@ -634,19 +739,26 @@ on_session_message (GstPeerJSSession * session, const GstPeerJSMessage * msg,
       return TRUE;
     case GST_PEERJS_MESSAGE_ANSWER:
     case GST_PEERJS_MESSAGE_CANDIDATE:
+      /* FALSE: another mesh on the session may own it, or the session
+       * keeps it for a connection about to exist */
       return route_to_connection (self, msg)
           || gst_peerjs_data_hub_route (self->data, msg);
     case GST_PEERJS_MESSAGE_LEAVE:
       drop_member_call (self, msg->src,
           GST_PEERJS_CONNECTION_STATE_DISCONNECTED, "remote-leave", FALSE);
       gst_peerjs_data_hub_drop_peer (self->data, msg->src);
-      return TRUE;
+      /* the peer closed every connection with our ID, whichever mesh on
+       * the session has them: every mesh must see it (the session drops
+       * an unhandled LEAVE) */
+      return FALSE;
     case GST_PEERJS_MESSAGE_EXPIRE:
-      post_error (self, "peer-unavailable", msg->src,
-          "the peer is not connected to the server");
+      /* one error for the message that could not be delivered */
+      if (is_chosen (self, msg))
+        post_error (self, "peer-unavailable", msg->src,
+            "the peer is not connected to the server");
       drop_member_call (self, msg->src, GST_PEERJS_CONNECTION_STATE_FAILED,
           "peer-unavailable", TRUE);
-      return TRUE;
+      return FALSE;
     default:
       return FALSE;
   }
@@ -698,6 +810,10 @@ catch_up_open (gpointer user_data)
   GstPeerJSMesh *self = user_data;
   gchar *id;
 
+  /* on the session thread, so that the meshes of a shared session see
+   * their list change only between two messages */
+  if (!self->stopped)
+    gst_peerjs_session_share_join (self->session, GST_OBJECT (self));
   if (gst_peerjs_session_get_state (self->session) !=
       GST_PEERJS_SESSION_STATE_OPEN || self->stopped)
     return G_SOURCE_REMOVE;
@@ -925,6 +1041,24 @@ gst_peerjs_mesh_handle_error (GstPeerJSMesh * mesh, GstMessage * msg)
  * server: a webrtcbin closing its data channel is not always seen by the
  * other side, a LEAVE always is (peerjs 1.5.5 closes its calls with us on
  * it, and so do we). */
+/* Whether another mesh on our session has a call with @peer_id. */
+static gboolean
+served_by_another (GstPeerJSMesh * self, const gchar * peer_id)
+{
+  GPtrArray *meshes = gst_peerjs_session_share_list (self->session);
+  gboolean served = FALSE;
+  guint i;
+
+  for (i = 0; meshes && i < meshes->len && !served; i++) {
+    GstPeerJSMesh *other = g_ptr_array_index (meshes, i);
+
+    served = other != self && has_media_with (other, peer_id);
+  }
+  if (meshes)
+    g_ptr_array_unref (meshes);
+  return served;
+}
+
 void
 gst_peerjs_mesh_say_goodbye (GstPeerJSMesh * mesh)
 {
@@ -942,13 +1076,36 @@ gst_peerjs_mesh_say_goodbye (GstPeerJSMesh * mesh)
   g_mutex_unlock (&self->lock);
 
   for (i = 0; i < ids->len; i++) {
-    GstPeerJSMessage *leave = gst_peerjs_message_new (GST_PEERJS_MESSAGE_LEAVE);
+    GstPeerJSMessage *leave;
 
+    /* a LEAVE closes every connection the peer has with our ID, also
+     * another element's on a shared session: that one's call just ends
+     * when ours does */
+    if (served_by_another (self, g_ptr_array_index (ids, i))) {
+      GST_INFO_OBJECT (self, "no LEAVE to '%s': another element on our "
+          "session has a call with it", (gchar *) g_ptr_array_index (ids, i));
+      continue;
+    }
+    leave = gst_peerjs_message_new (GST_PEERJS_MESSAGE_LEAVE);
     leave->dst = g_strdup (g_ptr_array_index (ids, i));
     gst_peerjs_session_send (self->session, leave, NULL);
     gst_peerjs_message_free (leave);
   }
   g_ptr_array_unref (ids);
+}
+
+static gboolean
+detach_from_session (gpointer user_data)
+{
+  GstPeerJSMesh *self = user_data;
+
+  g_signal_handler_disconnect (self->session, self->open_id);
+  g_signal_handler_disconnect (self->session, self->message_id);
+  gst_peerjs_session_share_leave (self->session, GST_OBJECT (self));
+  g_mutex_lock (&self->lock);
+  self->stopped = TRUE;
+  g_mutex_unlock (&self->lock);
+  return G_SOURCE_REMOVE;
 }
 
 void
@@ -960,11 +1117,12 @@ gst_peerjs_mesh_stop (GstPeerJSMesh * mesh)
   gpointer value;
   guint i;
 
-  g_signal_handler_disconnect (self->session, self->open_id);
-  g_signal_handler_disconnect (self->session, self->message_id);
+  /* the session may go on for another element: on its thread, so that
+   * no handler of ours is running afterwards and whatever runs there
+   * later sees `stopped` */
+  gst_peerjs_session_share_run_sync (self->session, detach_from_session, self);
 
   g_mutex_lock (&self->lock);
-  self->stopped = TRUE;
   gst_peerjs_clear_source (&self->discovery);
   g_hash_table_iter_init (&iter, self->members);
   while (g_hash_table_iter_next (&iter, NULL, &value)) {
@@ -983,7 +1141,8 @@ gst_peerjs_mesh_stop (GstPeerJSMesh * mesh)
   gst_peerjs_data_hub_stop (self->data);
 
   /* the session thread is gone: run what was handed to it (each sees
-   * `stopped`), so nothing keeps a reference to us */
+   * `stopped`), so nothing keeps a reference to us. While it runs for
+   * another element, this does nothing: the thread runs them. */
   while (g_main_context_iteration (self->context, FALSE));
 }
 
@@ -1085,4 +1244,27 @@ gst_peerjs_mesh_class_init (GstPeerJSMeshClass * klass)
   mesh_signals[SIGNAL_PAD_REMOVED] = g_signal_new ("pad-removed",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 1, GST_TYPE_PAD);
+}
+
+/* For the stats: every member's current media connection (transfer
+ * full: an array of connection references, whose remote ID is the
+ * member's ID). Empty once stopped. Any thread. */
+GPtrArray *
+gst_peerjs_mesh_get_media_connections (GstPeerJSMesh * mesh)
+{
+  GPtrArray *conns = g_ptr_array_new_with_free_func (gst_object_unref);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (GST_IS_PEERJS_MESH (mesh), conns);
+
+  g_mutex_lock (&mesh->lock);
+  if (!mesh->stopped) {
+    g_hash_table_iter_init (&iter, mesh->members);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      if (((Member *) value)->media)
+        g_ptr_array_add (conns, gst_object_ref (((Member *) value)->media));
+  }
+  g_mutex_unlock (&mesh->lock);
+  return conns;
 }

@@ -63,12 +63,19 @@ gboolean gst_peerjs_mesh_owns (GstPeerJSMesh * mesh, GstObject * object);
 /* The data connections (transfer full). */
 GstPeerJSDataHub *gst_peerjs_mesh_get_data_hub (GstPeerJSMesh * mesh);
 
-/* Sends a LEAVE to every member we have a call with (any thread). */
+/* Sends a LEAVE to every member we have a call with, but for those that
+ * another element on our shared session has a call with (any thread). */
 void gst_peerjs_mesh_say_goodbye (GstPeerJSMesh * mesh);
 
 /* Closes every connection and stops every timer (non-streaming thread,
- * not the session thread). */
+ * not the session thread). The session may still run for another
+ * element. */
 void gst_peerjs_mesh_stop (GstPeerJSMesh * mesh);
+
+/* Every member's current media connection (transfer full: a GPtrArray of
+ * GstPeerJSConnection references; the member's ID is the connection's
+ * remote ID). Empty once stopped. Any thread. */
+GPtrArray *gst_peerjs_mesh_get_media_connections (GstPeerJSMesh * mesh);
 
 G_END_DECLS
 #endif /* __GST_PEERJS_MESH_H__ */

@@ -113,4 +113,5 @@ gst_peerjs_room_class_init (GstPeerJSRoomClass * klass)
       "A full member of a PeerJS WebRTC mesh: sends local media to every "
       "member and receives theirs", "gst-peerjs contributors");
   gst_peerjs_bin_class_add_pad_templates (bin_class);
+  gst_peerjs_bin_class_add_table (bin_class);
 }

@@ -73,4 +73,5 @@ gst_peerjs_src_class_init (GstPeerJSSrcClass * klass)
       "A receive-only member of a PeerJS WebRTC mesh",
       "gst-peerjs contributors");
   gst_peerjs_bin_class_add_pad_templates (bin_class);
+  gst_peerjs_bin_class_add_table (bin_class);
 }

@@ -79,6 +79,14 @@ struct _GstPeerJSTrackWatch
   GSource *timer;
 };
 
+enum
+{
+  SIGNAL_TRACK_STATE,
+  LAST_SIGNAL
+};
+
+static guint watch_signals[LAST_SIGNAL];
+
 #define gst_peerjs_track_watch_parent_class parent_class
 G_DEFINE_TYPE (GstPeerJSTrackWatch, gst_peerjs_track_watch, GST_TYPE_OBJECT);
 
@@ -252,6 +260,8 @@ post_state (GstPeerJSTrackWatch * self, const gchar * peer_id,
   GST_INFO_OBJECT (self, "'%s' seems to have video %s, audio %s", peer_id,
       video ? "on" : "off", audio ? "on" : "off");
   gst_peerjs_post (self->element, self->room_id, s);
+  g_signal_emit (self, watch_signals[SIGNAL_TRACK_STATE], 0, peer_id, video,
+      audio);
 }
 
 static gboolean
@@ -442,4 +452,9 @@ gst_peerjs_track_watch_class_init (GstPeerJSTrackWatchClass * klass)
   GST_DEBUG_CATEGORY_INIT (GST_CAT_DEFAULT, "peerjstrackwatch", 0,
       "PeerJS track state from the media");
   gobject_class->finalize = gst_peerjs_track_watch_finalize;
+
+  /* what was also posted, for the game table */
+  watch_signals[SIGNAL_TRACK_STATE] = g_signal_new ("track-state",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_BOOLEAN);
 }

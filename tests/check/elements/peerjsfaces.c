@@ -112,24 +112,28 @@ has_message_rejected (gpointer data)
   return has_message (data, "peerjs-error", "type", "rejected-call");
 }
 
-/* open membership stops at max-peers, and a caller that left is not
- * called back */
+/* open membership stops at max-peers; a receive-only src takes no seat
+ * itself (max-peers=2: two senders) */
 GST_START_TEST (test_open_membership_bounded)
 {
   Member *src = src_new ("hall", "", "max-peers=2");
   Member *a = sink_new ("cam1", "hall", NULL);
   Member *b = sink_new ("cam2", "hall", NULL);
+  Member *c = sink_new ("cam3", "hall", NULL);
 
   member_play (src);
   member_play (a);
   assert_receives (src, "cam1");
   member_play (b);
+  assert_receives (src, "cam2");
+  member_play (c);
   fail_unless (wait_until (has_message_rejected, src,
-          FLOW_TIMEOUT_MS), "cam2 was not rejected");
-  fail_unless_equals_int (count_of (src, "video_cam2"), 0);
+          FLOW_TIMEOUT_MS), "cam3 was not rejected");
+  fail_unless_equals_int (count_of (src, "video_cam3"), 0);
 
   member_free (a);
   member_free (b);
+  member_free (c);
   member_free (src);
 }
 
