@@ -11,7 +11,7 @@ SUDO=
 PACKAGES="
   meson ninja-build pkg-config gcc git indent
   libglib2.0-dev libsoup-3.0-dev libjson-glib-dev libnice-dev libmsgpack-dev
-  libpango1.0-dev libcairo2-dev
+  libpango1.0-dev libcairo2-dev fonts-dejavu-core
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   libgstreamer-plugins-bad1.0-dev check
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
