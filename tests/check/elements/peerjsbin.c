@@ -244,14 +244,22 @@ GST_START_TEST (test_server_assigned_id)
 
 GST_END_TEST;
 
+/* Another client holds the ID. Not another element: the elements of one
+ * process share the session of an ID (elements/peerjsshare). */
 GST_START_TEST (test_id_taken)
 {
-  GstElement *first = pipeline_new ("peerjsroom", "alice");
+  GstPeerJSSession *first = gst_peerjs_session_new (server_uri, NULL,
+      "alice");
   GstElement *second = pipeline_new ("peerjsroom", "alice");
-  GError *err;
+  GError *err = NULL;
+  gint64 end = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
 
-  gst_element_set_state (first, GST_STATE_PLAYING);
-  expect_open (first, "alice", FALSE, 5000);
+  gst_object_ref_sink (first);
+  fail_unless (gst_peerjs_session_start (first, &err));
+  while (gst_peerjs_session_get_state (first) != GST_PEERJS_SESSION_STATE_OPEN
+      && g_get_monotonic_time () < end)
+    g_usleep (20 * 1000);
+  fail_unless (server_lists ("alice"));
 
   gst_element_set_state (second, GST_STATE_PLAYING);
   err = expect_error (second, 5000);
@@ -267,7 +275,7 @@ GST_START_TEST (test_id_taken)
   /* the first keeps its registration */
   fail_unless (server_lists ("alice"));
 
-  gst_element_set_state (first, GST_STATE_NULL);
+  gst_peerjs_session_stop (first);
   gst_object_unref (first);
   gst_object_unref (second);
 }
