@@ -38,6 +38,7 @@
 
 #include <cairo.h>
 #include <pango/pangocairo.h>
+#include <string.h>
 
 #define GST_CAT_DEFAULT peerjs_table_debug
 GST_DEBUG_CATEGORY_STATIC (GST_CAT_DEFAULT);
@@ -92,7 +93,7 @@ struct _GstPeerJSTable
   GMutex ops;
   /* guards everything below; never held while changing the bin */
   GMutex lock;
-  GPtrArray *tiles;             /* the local tile first, then join order */
+  GPtrArray *tiles;             /* the local tile first, then by peer ID */
   GHashTable *labels;           /* peer ID -> label */
   gboolean show_stats;
   gint width, height, fps_n, fps_d;
@@ -630,6 +631,15 @@ branch_remove (GstPeerJSTable * self, Branch * b)
   branch_free (b);
 }
 
+/* our own tile first, then the members by ID */
+static gint
+compare_tiles (const Tile ** a, const Tile ** b)
+{
+  if ((*a)->local != (*b)->local)
+    return (*a)->local ? -1 : 1;
+  return strcmp ((*a)->peer_id, (*b)->peer_id);
+}
+
 /**
  * gst_peerjs_table_add_branch:
  * @source: (transfer none): a fresh src pad of the tee that gives out
@@ -660,10 +670,9 @@ gst_peerjs_table_add_branch (GstPeerJSTable * self, const gchar * peer_id,
     tile->peer_id = g_strdup (peer_id);
     tile->local = local;
     tile->video_on = tile->audio_on = TRUE;
-    if (local)
-      g_ptr_array_insert (self->tiles, 0, tile);
-    else
-      g_ptr_array_add (self->tiles, tile);
+    g_ptr_array_add (self->tiles, tile);
+    /* seats that do not depend on who joined first */
+    g_ptr_array_sort (self->tiles, (GCompareFunc) compare_tiles);
   }
   old = tile->branches[kind];
   tile->branches[kind] = b;
