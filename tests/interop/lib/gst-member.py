@@ -62,7 +62,8 @@
 #                     [r,g,b] (median of the tile's centre region),"center_flat":
 #                     share of centre pixels within 24 of that median,
 #                     "bar_text_rows": rows of the bottom quarter of the tile
-#                     with text-like edges, "bar_rgb": median of the bottom 6%}]}
+#                     with text-like edges, "bar_text_width": pixels from their
+#                     first to their last edge, "bar_rgb": median of the bottom 6%}]}
 #   peerjs-table-layout's GstValueArray of structures is printed as a JSON
 #   array of objects.
 #
@@ -230,21 +231,25 @@ def analyse_tile(data, stride, fw, fh, tile):
     # between neighbours (every pixel) at least 6 times (a letterboxed
     # picture has 2 edges, a flat bar none)
     text_rows = 0
+    text_x = [None, None]  # leftmost and rightmost edge of the text-like rows
     for y in range(y0 + th - max(1, th // 4), y0 + th - 1):
-        edges = 0
+        edges = []
         prev = None
         for x in range(x0 + 2, x0 + tw - 2):
             r, g, b = px(x, y)
             luma = (299 * r + 587 * g + 114 * b) // 1000
             if prev is not None and abs(luma - prev) > 48:
-                edges += 1
+                edges.append(x)
             prev = luma
-        if edges >= 6:
+        if len(edges) >= 6:
             text_rows += 1
+            text_x[0] = edges[0] if text_x[0] is None else min(text_x[0], edges[0])
+            text_x[1] = edges[-1] if text_x[1] is None else max(text_x[1], edges[-1])
     bar = [px(x, y) for y in range(y0 + th - max(1, int(th * 0.06)), y0 + th)
            for x in range(x0, x0 + tw, 4)]
     bar_med = [_median([p[c] for p in bar]) for c in range(3)]
-    return {"center": med, "center_flat": round(flat, 3), "bar_text_rows": text_rows, "bar_rgb": bar_med}
+    return {"center": med, "center_flat": round(flat, 3), "bar_text_rows": text_rows, "bar_rgb": bar_med,
+            "bar_text_width": (text_x[1] - text_x[0]) if text_rows else 0}
 
 
 class Member:
