@@ -647,6 +647,65 @@ wait_for_promises (GstPeerJSConnection * self)
 }
 
 /* The OFFER or ANSWER webrtcbin created: apply it, send it. */
+static GstPadProbeReturn
+drop_media (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  return GST_PAD_PROBE_DROP;
+}
+
+/* The direction an m-line states (sendrecv when it states none). */
+static const gchar *
+media_direction (const GstSDPMedia * media)
+{
+  static const gchar *directions[] = { "sendonly", "recvonly", "inactive" };
+  guint i, d;
+
+  for (i = 0; i < gst_sdp_media_attributes_len (media); i++) {
+    const GstSDPAttribute *a = gst_sdp_media_get_attribute (media, i);
+
+    for (d = 0; d < G_N_ELEMENTS (directions); d++)
+      if (g_strcmp0 (a->key, directions[d]) == 0)
+        return directions[d];
+  }
+  return "sendrecv";
+}
+
+/* webrtcbin 1.22 sends on every transceiver whatever was negotiated; a
+ * remote that does not receive (a peerjssink answering our sendrecv
+ * offer, a sink's sendonly offer we answer) must get nothing: its
+ * webrtcbin has no pad for that RTP and errors out ("not-linked" from its
+ * nicesrc), and it is wasted bandwidth. Called with the answer, before any
+ * media flows; @ours: the answer is ours. */
+static void
+stop_unwanted_branches (GstPeerJSConnection * self, const GstSDPMessage * sdp,
+    gboolean ours)
+{
+  guint i, m;
+
+  /* a PeerJS call has at most one audio and one video m-line: the kind
+   * finds it (webrtcbin only numbers the transceivers later) */
+  for (i = 0; i < self->send_branches->len; i++) {
+    SendBranch *b = g_ptr_array_index (self->send_branches, i);
+
+    for (m = 0; b->webrtc_pad && m < gst_sdp_message_medias_len (sdp); m++) {
+      const GstSDPMedia *media = gst_sdp_message_get_media (sdp, m);
+      const gchar *dir;
+
+      if (g_strcmp0 (gst_sdp_media_get_media (media), kind_name (b->kind)))
+        continue;
+      dir = media_direction (media);
+      if (g_str_equal (dir, "inactive")
+          || g_str_equal (dir, ours ? "recvonly" : "sendonly")) {
+        GST_INFO_OBJECT (self, "the remote does not receive our %s (%s): "
+            "not sending it", kind_name (b->kind), dir);
+        gst_pad_add_probe (b->webrtc_pad, GST_PAD_PROBE_TYPE_BUFFER |
+            GST_PAD_PROBE_TYPE_BUFFER_LIST, drop_media, NULL, NULL);
+      }
+      break;
+    }
+  }
+}
+
 static void
 send_description (GstPeerJSConnection * self, GstPromise * promise,
     const gchar * field)
@@ -684,6 +743,8 @@ send_description (GstPeerJSConnection * self, GstPromise * promise,
     return;
   }
 
+  if (!self->outgoing && self->type == GST_PEERJS_CONNECTION_MEDIA)
+    stop_unwanted_branches (self, desc->sdp, TRUE);
   text = gst_sdp_message_as_text (desc->sdp);
   GST_LOG_OBJECT (self, "our %s:\n%s", field, text);
   g_signal_emit_by_name (self->webrtc, "set-local-description", desc, NULL);
@@ -884,6 +945,8 @@ handle_answer (GstPeerJSConnection * self, const GstPeerJSMessage * msg)
     fail (self, "negotiation-failed", "unreadable SDP in the ANSWER");
     return;
   }
+  if (self->type == GST_PEERJS_CONNECTION_MEDIA)
+    stop_unwanted_branches (self, desc->sdp, FALSE);
   apply_remote_description (self, desc, on_remote_answer_set);
   gst_webrtc_session_description_free (desc);
 }

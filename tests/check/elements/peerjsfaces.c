@@ -112,6 +112,56 @@ has_message_rejected (gpointer data)
   return has_message (data, "peerjs-error", "type", "rejected-call");
 }
 
+static gboolean
+has_failed_call (gpointer data)
+{
+  return has_message (data, "peerjs-connection-state", "state", "failed");
+}
+
+/* a room calls a feed with a sendrecv offer: the feed answers send-only,
+ * so the room must not send (webrtcbin 1.22 would, and the feed's
+ * webrtcbin errors out on RTP it has no pad for) */
+GST_START_TEST (test_room_calls_open_sink)
+{
+  Member *sink = sink_new ("feed", "", NULL);
+  Member *room = member_new ("viewer", "feed", "call-policy=call-all");
+
+  member_play (sink);
+  member_play (room);
+  assert_receives (room, "feed");
+  /* a few seconds more: the call holds */
+  reset_counts (room);
+  assert_receives (room, "feed");
+  fail_if (has_failed_call (sink), "the feed's call failed");
+  fail_if (has_failed_call (room), "the room's call failed");
+  fail_unless (has_message (sink, "peerjs-peer-joined", "peer-id", "viewer"));
+
+  member_free (room);
+  member_free (sink);
+}
+
+GST_END_TEST;
+
+/* a feed calls a room: the room answers recvonly for what it would send */
+GST_START_TEST (test_sink_calls_room)
+{
+  Member *room = member_new ("host", "camera", "call-policy=answer-only");
+  Member *sink = sink_new ("camera", "host", NULL);
+
+  member_play (room);
+  member_play (sink);
+  assert_receives (room, "camera");
+  reset_counts (room);
+  assert_receives (room, "camera");
+  fail_if (has_failed_call (sink), "the camera's call failed");
+  fail_if (has_failed_call (room), "the room's call failed");
+
+  member_free (sink);
+  member_free (room);
+}
+
+GST_END_TEST;
+
 /* open membership stops at max-peers; a receive-only src takes no seat
  * itself (max-peers=2: two senders) */
 GST_START_TEST (test_open_membership_bounded)
@@ -151,6 +201,8 @@ peerjsfaces_suite (void)
   tcase_add_test (tc, test_src_calls_open_sink);
   tcase_add_test (tc, test_sink_calls_open_src);
   tcase_add_test (tc, test_open_membership_bounded);
+  tcase_add_test (tc, test_room_calls_open_sink);
+  tcase_add_test (tc, test_sink_calls_room);
   return s;
 }
 
