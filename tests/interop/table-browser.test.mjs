@@ -24,6 +24,11 @@
 //       table's control DataConnection, docs/track-state.md): the layout
 //       marks blue placeholder=true and its tile turns flat dark grey,
 //       the others unchanged; camera on again: blue is back
+//   (d) red (which never announced) disables its camera track: the table
+//       infers it (peerjs-track-state source=media), red's tile turns grey,
+//       and back
+//   (e) the sink leaves: its tile goes, blue and red side by side again,
+//       table_video/table_audio keep flowing
 //
 // Needs GST_PEERJS_PLUGIN_DIR (meson sets it), /usr/bin/python3 with gi.
 
@@ -259,7 +264,43 @@ test('(c) a camera turned off becomes a placeholder, and comes back', { timeout:
   const f2 = await grabUntil((x) => x.tiles.length === 3 && x.tiles.every(showsCamera), 'blue back');
   console.log(`# [${KIND}] camera on again: blue's tile blue after ${ms(Date.now() - t1)}: ${brief(f2.tiles)}`);
 
+}));
+
+test('(d) a camera turned off without an announcement: inferred, a placeholder too', { timeout: 30000 }, g(async () => {
+  assert.ok(table && sink, 'needs the table of (a)');
+  // red never announced: the table infers its state from the media (black
+  // frames, docs/track-state.md)
+  let since = table.seq;
+  const t0 = Date.now();
+  await red.setLocalTracks({ video: false });
+  const ts = await table.waitMsg('peerjs-track-state', { 'peer-id': 'red', 'video-enabled': false }, { since, timeout: 8000 });
+  assert.equal(ts.fields.source, 'media', `inferred: ${JSON.stringify(ts.fields)}`);
+  await table.waitMsg('peerjs-table-layout',
+    { tiles: (t) => Array.isArray(t) && t.find((x) => x['peer-id'] === 'red')?.placeholder === true }, { since, timeout: 5000 });
+  const f = await grabUntil((x) => x.tiles.length === 3 && showsPlaceholder(x.tiles[1]) && showsCamera(x.tiles[0]) && showsCamera(x.tiles[2]),
+    'red as a grey placeholder');
+  console.log(`# [${KIND}] red's track disabled, not announced: track-state (media) after ${ms(ts.t - t0)}, ` +
+    `grey tile grabbed after ${ms(Date.now() - t0)}: ${brief([f.tiles[1]])}`);
+  since = table.seq;
+  const t1 = Date.now();
+  await red.setLocalTracks({ video: true });
+  await table.waitMsg('peerjs-track-state', { 'peer-id': 'red', 'video-enabled': true }, { since, timeout: 8000 });
+  await grabUntil((x) => x.tiles.length === 3 && x.tiles.every(showsCamera), 'red back');
+  console.log(`# [${KIND}] red's track enabled again: red tile after ${ms(Date.now() - t1)}`);
+}));
+
+test('(e) a member that leaves loses its tile', { timeout: 30000 }, g(async () => {
+  assert.ok(table && sink, 'needs the table of (a)');
+  const since = table.seq;
+  const t0 = Date.now();
   await sink.stop();
+  const l = await waitLayout(2, since, 20000);
+  const tl = tilesOf(l);
+  assert.deepEqual(tl.map((t) => t['peer-id']), ['blue', 'red'], `sink's tile gone: ${brief(tl)}`);
+  assert.equal(tl[0].y, tl[1].y, `side by side again: ${brief(tl)}`);
+  const f = await grabUntil((x) => x.tiles.length === 2 && x.tiles.every(showsCamera), 'blue and red side by side');
+  console.log(`# [${KIND}] sink stopped: 2-tile layout after ${ms(l.t - t0)}: ${brief(f.tiles)}`);
+  await assertTableMedia();
   await table.stop();
   for (const m of [sink, table]) {
     assert.deepEqual(m.criticals, [], `${m.label}: no GLib criticals/warnings`);
