@@ -56,6 +56,7 @@ typedef struct
   guint attempts;
   GSource *retry;
   gboolean joined;
+  gboolean watcher;             /* its call sends us nothing: no seat */
 } Member;
 
 struct _GstPeerJSMesh
@@ -354,7 +355,21 @@ count_connected (GstPeerJSMesh * self)
 
   g_hash_table_iter_init (&iter, self->members);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    n += ((Member *) value)->media != NULL;
+    n += ((Member *) value)->media != NULL && !((Member *) value)->watcher;
+  return n;
+}
+
+/* The members that only watch (a peerjssrc, OBS). Lock held. */
+static guint
+count_watchers (GstPeerJSMesh * self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, self->members);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    n += ((Member *) value)->media != NULL && ((Member *) value)->watcher;
   return n;
 }
 
@@ -416,15 +431,22 @@ static gboolean
 accept_offer (GstPeerJSMesh * self, Member * m, const GstPeerJSMessage * msg)
 {
   GstPeerJSConnection *ours = NULL;
+  gboolean remote_sends, remote_only_receives;
 
+  /* a spectator (its offer sends nothing) takes no seat: a full room of
+   * players still lets OBS watch; spectators have their own max-peers */
+  gst_peerjs_session_share_offer_direction (msg->sdp, &remote_sends,
+      &remote_only_receives);
   g_mutex_lock (&self->lock);
   if (!m->media) {
-    if (is_full (self)) {
+    if (remote_sends ? is_full (self) :
+        count_watchers (self) + 1 > self->max_peers) {
       g_mutex_unlock (&self->lock);
-      post_error (self, "rejected-call", msg->src,
-          "the room is full (max-peers)");
+      post_error (self, "rejected-call", msg->src, remote_sends ?
+          "the room is full (max-peers)" : "too many spectators (max-peers)");
       return FALSE;
     }
+    m->watcher = !remote_sends;
     g_mutex_unlock (&self->lock);
     return TRUE;
   }
@@ -442,6 +464,7 @@ accept_offer (GstPeerJSMesh * self, Member * m, const GstPeerJSMessage * msg)
    * connection, as in peerjs) */
   ours = m->media;
   m->media = NULL;
+  m->watcher = !remote_sends;
   g_mutex_unlock (&self->lock);
   close_connection (self, ours);
   return TRUE;

@@ -162,6 +162,39 @@ GST_START_TEST (test_sink_calls_room)
 
 GST_END_TEST;
 
+/* a spectator takes no seat: a room full of players still lets a
+ * peerjssrc watch, and a player more is still turned away */
+GST_START_TEST (test_full_room_lets_spectator_in)
+{
+  Member *host = member_new ("host", "guest,late,obs",
+      "max-peers=2 call-policy=answer-only");
+  Member *guest = member_new ("guest", "host", NULL);
+  Member *obs = src_new ("obs", "host", NULL);
+  Member *late = member_new ("late", "host", "call-policy=call-all");
+
+  member_play (host);
+  member_play (guest);
+  assert_receives (host, "guest");
+  member_play (obs);
+  assert_receives (obs, "host");
+  member_play (late);
+  fail_unless (wait_until (has_message_rejected, host, FLOW_TIMEOUT_MS),
+      "the third player was not rejected");
+  fail_unless_equals_int (count_of (host, "video_late"), 0);
+  /* the player and the spectator still get the host's media */
+  reset_counts (guest);
+  reset_counts (obs);
+  assert_receives (guest, "host");
+  assert_receives (obs, "host");
+
+  member_free (late);
+  member_free (obs);
+  member_free (guest);
+  member_free (host);
+}
+
+GST_END_TEST;
+
 /* open membership stops at max-peers; a receive-only src takes no seat
  * itself (max-peers=2: two senders) */
 GST_START_TEST (test_open_membership_bounded)
@@ -203,6 +236,7 @@ peerjsfaces_suite (void)
   tcase_add_test (tc, test_open_membership_bounded);
   tcase_add_test (tc, test_room_calls_open_sink);
   tcase_add_test (tc, test_sink_calls_room);
+  tcase_add_test (tc, test_full_room_lets_spectator_in);
   return s;
 }
 
