@@ -366,6 +366,9 @@ on_stats (GstPeerJSConnection * conn, const GstStructure * all,
   if (!s)
     return;
 
+  /* the signal's figures are the message's, room-id included */
+  if (self->room_id)
+    gst_structure_set (s, "room-id", G_TYPE_STRING, self->room_id, NULL);
   GST_LOG_OBJECT (self, "%" GST_PTR_FORMAT, s);
   copy = gst_structure_copy (s);
   gst_peerjs_post (self->element, self->room_id, s);
