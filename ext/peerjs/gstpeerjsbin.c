@@ -415,20 +415,6 @@ running_watch (GstPeerJSBin * self)
   return watch;
 }
 
-/* The running element's stats (transfer full), or NULL: for the table's
- * overlay ("stats" signal, gst_peerjs_stats_get_last()). */
-static G_GNUC_UNUSED GstPeerJSStats *
-running_stats (GstPeerJSBin * self)
-{
-  GstPeerJSBinPrivate *priv = gst_peerjs_bin_get_instance_private (self);
-  GstPeerJSStats *stats;
-
-  GST_OBJECT_LOCK (self);
-  stats = priv->stats ? gst_object_ref (priv->stats) : NULL;
-  GST_OBJECT_UNLOCK (self);
-  return stats;
-}
-
 /* After the mesh: `peerjs-stats` every stats-interval, when set. */
 static void
 start_stats (GstPeerJSBin * self, GstPeerJSMesh * mesh)
@@ -705,8 +691,7 @@ on_member_pad_added (GstPeerJSMesh * mesh, GstPad * target,
         NULL;
 
     if (branch) {
-      gst_peerjs_table_add_branch (table, peer_id, FALSE, kind, branch,
-          target);
+      gst_peerjs_table_add_branch (table, peer_id, FALSE, kind, branch, target);
       gst_object_unref (branch);
     }
     gst_clear_object (&tee);
@@ -1005,9 +990,13 @@ start_mesh (GstPeerJSBin * self)
   peers = g_strdupv (priv->peers);
   priv->mesh = gst_object_ref (mesh);
   priv->data = gst_peerjs_mesh_get_data_hub (mesh);
-  if (klass->receives)
-    priv->watch = gst_peerjs_track_watch_new (GST_ELEMENT (self),
-        gst_peerjs_session_get_context (priv->session), priv->room_id);
+  if (klass->receives) {
+    GMainContext *context = gst_peerjs_session_get_context (priv->session);
+
+    priv->watch = gst_peerjs_track_watch_new (GST_ELEMENT (self), context,
+        priv->room_id);
+    g_main_context_unref (context);
+  }
   GST_OBJECT_UNLOCK (self);
 
   start_stats (self, mesh);

@@ -498,8 +498,7 @@ build_track (GstPeerJSFanout * self, GstPeerJSTrackKind kind, guint kbps,
     track->blanker = g_ptr_array_index (track->elements, i - 1);
   /* the raw picture and sound, before the switch: the table shows its own
    * placeholder; the encoder branch stays in the input's thread */
-  if (track->blanker && g_ptr_array_find (track->elements, track->blanker,
-          &i)) {
+  if (track->blanker && g_ptr_array_find (track->elements, track->blanker, &i)) {
     track->raw_tee = gst_element_factory_make ("tee", NULL);
     g_object_set (track->raw_tee, "allow-not-linked", TRUE, NULL);
     g_ptr_array_insert (track->elements, i,
