@@ -785,7 +785,8 @@ format_stats (const GstStructure * stats)
   g_string_append_printf (text, "in %.2f Mbit/s  ", in / 1000);
   if (out > 0)
     g_string_append_printf (text, "out %.2f Mbit/s  ", out / 1000);
-  g_string_append_printf (text, "loss %.1f %%", lost * 100);
+  if (lost >= 0)
+    g_string_append_printf (text, "loss %.1f %%", lost * 100);
   return g_string_free (text, FALSE);
 }
 

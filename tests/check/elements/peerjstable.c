@@ -503,12 +503,41 @@ GST_START_TEST (test_src_table)
 
 GST_END_TEST;
 
+static gboolean
+has_stats (gpointer data)
+{
+  return has_message (data, "peerjs-stats", "peer-id", "p1");
+}
+
+/* mean red of the stats strip at the top of a tile */
+static gint
+stats_strip_red (Member * m, const gchar * peer_id)
+{
+  GArray *layout = last_layout (m);
+  TileInfo *t = tile_of (layout, peer_id);
+  GstVideoFrame frame;
+  GstBuffer *buffer;
+  GstPeerJSTileRect strip;
+  Rgb c = { 0, 0, 0 };
+
+  fail_unless (t != NULL);
+  strip = t->rect;
+  /* the strip is twice the stats font high, at least 24 pixels; this
+   * looks at its middle */
+  strip.height = 24;
+  fail_unless (pull_frame (m, &frame, &buffer));
+  c = tile_centre (&frame, &strip);
+  release_frame (&frame, buffer);
+  g_array_unref (layout);
+  return c.r;
+}
+
 /* A room's own camera is the first tile. */
 GST_START_TEST (test_room_local_first)
 {
   gchar *desc = g_strdup_printf ("peerjsroom name=room server=%s peer-id=p0 "
       "peers=p1 call-policy=answer-only table=true table-width=%d "
-      "table-height=%d labels=p0=me videotestsrc is-live=true "
+      "table-height=%d labels=p0=me stats-interval=300 videotestsrc is-live=true "
       "pattern=solid-color foreground-color=%u ! video/x-raw,width=320,"
       "height=180,framerate=15/1 ! room.video_sink audiotestsrc "
       "is-live=true ! room.audio_sink %s", server_uri, W, H, 0xff00ff00,
@@ -530,6 +559,13 @@ GST_START_TEST (test_room_local_first)
   fail_unless_equals_string (g_array_index (layout, TileInfo, 0).label, "me");
   g_array_unref (layout);
   fail_unless (wait_until (tiles_show, &cw, TABLE_TIMEOUT_MS));
+
+  /* the stats overlay darkens the top of p1's red tile and writes on it */
+  fail_unless (stats_strip_red (p0, "p1") > 180);
+  g_object_set (p0->room, "table-stats", TRUE, NULL);
+  fail_unless (wait_until (has_stats, p0, TABLE_TIMEOUT_MS));
+  g_usleep (500 * 1000);
+  fail_unless (stats_strip_red (p0, "p1") < 170, "no stats strip on the tile");
 
   /* our own camera off: our tile is a placeholder too */
   g_object_set (p0->room, "video-enabled", FALSE, NULL);
