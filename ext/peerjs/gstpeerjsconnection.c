@@ -587,16 +587,24 @@ typedef struct
   gboolean done;
 } PromiseOp;
 
+/* One counted operation is over (replied, or dropped): close() may stop
+ * waiting for it. Once per operation, whatever calls it first. */
+static void
+count_op_done (GstPeerJSConnection * conn, gboolean * done)
+{
+  if (*done)
+    return;
+  *done = TRUE;
+  g_mutex_lock (&conn->lock);
+  conn->pending_ops--;
+  g_cond_broadcast (&conn->cond);
+  g_mutex_unlock (&conn->lock);
+}
+
 static void
 promise_op_finish (PromiseOp * op)
 {
-  if (op->done)
-    return;
-  op->done = TRUE;
-  g_mutex_lock (&op->conn->lock);
-  op->conn->pending_ops--;
-  g_cond_broadcast (&op->conn->cond);
-  g_mutex_unlock (&op->conn->lock);
+  count_op_done (op->conn, &op->done);
 }
 
 static void
@@ -2422,13 +2430,7 @@ typedef struct
 static void
 stats_op_finish (StatsOp * op)
 {
-  if (op->done)
-    return;
-  op->done = TRUE;
-  g_mutex_lock (&op->conn->lock);
-  op->conn->pending_ops--;
-  g_cond_broadcast (&op->conn->cond);
-  g_mutex_unlock (&op->conn->lock);
+  count_op_done (op->conn, &op->done);
 }
 
 static void

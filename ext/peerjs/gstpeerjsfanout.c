@@ -660,6 +660,33 @@ gst_peerjs_fanout_get_rtp_caps (GstPeerJSFanout * self, GstPeerJSTrackKind kind)
       "clock-rate", G_TYPE_INT, 90000, NULL);
 }
 
+/* A new src pad of the encoded tee of @kind (counted as a branch), or of
+ * its raw tee. */
+static GstPad *
+request_tee_branch (GstPeerJSFanout * self, GstPeerJSTrackKind kind,
+    gboolean raw)
+{
+  GstElement *tee = NULL;
+  GstPad *pad;
+
+  g_mutex_lock (&self->lock);
+  if (self->tracks[kind] && !raw) {
+    tee = gst_object_ref (self->tracks[kind]->tee);
+    self->tracks[kind]->n_branches++;
+  } else if (self->tracks[kind] && self->tracks[kind]->raw_tee) {
+    tee = gst_object_ref (self->tracks[kind]->raw_tee);
+  }
+  g_mutex_unlock (&self->lock);
+
+  if (!tee)
+    return NULL;
+  pad = gst_element_request_pad_simple (tee, "src_%u");
+  GST_DEBUG_OBJECT (self, "new %s%s branch %" GST_PTR_FORMAT,
+      raw ? "raw " : "", kind_name (kind), pad);
+  gst_object_unref (tee);
+  return pad;
+}
+
 /**
  * gst_peerjs_fanout_request_branch:
  *
@@ -669,26 +696,10 @@ GstPad *
 gst_peerjs_fanout_request_branch (GstPeerJSFanout * self,
     GstPeerJSTrackKind kind)
 {
-  GstElement *tee = NULL;
-  GstPad *pad;
-
   g_return_val_if_fail (GST_IS_PEERJS_FANOUT (self), NULL);
   g_return_val_if_fail (kind <= GST_PEERJS_TRACK_VIDEO, NULL);
 
-  g_mutex_lock (&self->lock);
-  if (self->tracks[kind]) {
-    tee = gst_object_ref (self->tracks[kind]->tee);
-    self->tracks[kind]->n_branches++;
-  }
-  g_mutex_unlock (&self->lock);
-
-  if (!tee)
-    return NULL;
-  pad = gst_element_request_pad_simple (tee, "src_%u");
-  GST_DEBUG_OBJECT (self, "new %s branch %" GST_PTR_FORMAT, kind_name (kind),
-      pad);
-  gst_object_unref (tee);
-  return pad;
+  return request_tee_branch (self, kind, FALSE);
 }
 
 /**
@@ -702,22 +713,10 @@ GstPad *
 gst_peerjs_fanout_request_raw_branch (GstPeerJSFanout * self,
     GstPeerJSTrackKind kind)
 {
-  GstElement *tee = NULL;
-  GstPad *pad;
-
   g_return_val_if_fail (GST_IS_PEERJS_FANOUT (self), NULL);
   g_return_val_if_fail (kind <= GST_PEERJS_TRACK_VIDEO, NULL);
 
-  g_mutex_lock (&self->lock);
-  if (self->tracks[kind] && self->tracks[kind]->raw_tee)
-    tee = gst_object_ref (self->tracks[kind]->raw_tee);
-  g_mutex_unlock (&self->lock);
-
-  if (!tee)
-    return NULL;
-  pad = gst_element_request_pad_simple (tee, "src_%u");
-  gst_object_unref (tee);
-  return pad;
+  return request_tee_branch (self, kind, TRUE);
 }
 
 void

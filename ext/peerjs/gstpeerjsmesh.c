@@ -346,30 +346,21 @@ start_connection (GstPeerJSMesh * self, GstPeerJSConnection * conn)
   return TRUE;
 }
 
+/* The members with a call that are players (@watchers FALSE) or only
+ * watch (TRUE: a peerjssrc, OBS). Lock held. */
 static guint
-count_connected (GstPeerJSMesh * self)
+count_calls (GstPeerJSMesh * self, gboolean watchers)
 {
   GHashTableIter iter;
   gpointer value;
   guint n = 0;
 
   g_hash_table_iter_init (&iter, self->members);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    n += ((Member *) value)->media != NULL && !((Member *) value)->watcher;
-  return n;
-}
+  while (g_hash_table_iter_next (&iter, NULL, &value)) {
+    Member *m = value;
 
-/* The members that only watch (a peerjssrc, OBS). Lock held. */
-static guint
-count_watchers (GstPeerJSMesh * self)
-{
-  GHashTableIter iter;
-  gpointer value;
-  guint n = 0;
-
-  g_hash_table_iter_init (&iter, self->members);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    n += ((Member *) value)->media != NULL && ((Member *) value)->watcher;
+    n += m->media != NULL && m->watcher == watchers;
+  }
   return n;
 }
 
@@ -379,7 +370,8 @@ count_watchers (GstPeerJSMesh * self)
 static gboolean
 is_full (GstPeerJSMesh * self)
 {
-  guint seats = count_connected (self) + 1 + (self->conn_config.send ? 1 : 0);
+  guint seats =
+      count_calls (self, FALSE) + 1 + (self->conn_config.send ? 1 : 0);
 
   return seats > self->max_peers;
 }
@@ -440,7 +432,7 @@ accept_offer (GstPeerJSMesh * self, Member * m, const GstPeerJSMessage * msg)
   g_mutex_lock (&self->lock);
   if (!m->media) {
     if (remote_sends ? is_full (self) :
-        count_watchers (self) + 1 > self->max_peers) {
+        count_calls (self, TRUE) + 1 > self->max_peers) {
       g_mutex_unlock (&self->lock);
       post_error (self, "rejected-call", msg->src, remote_sends ?
           "the room is full (max-peers)" : "too many spectators (max-peers)");

@@ -40,32 +40,10 @@ src_new (const gchar * id, const gchar * peers, const gchar * extra)
   return m;
 }
 
-typedef struct
-{
-  Member *m;
-  const gchar *from;
-} Flow;
-
-static gboolean
-receives_from (gpointer data)
-{
-  Flow *f = data;
-  gchar *v = g_strdup_printf ("video_%s", f->from);
-  gchar *a = g_strdup_printf ("audio_%s", f->from);
-  gboolean ok = count_of (f->m, v) >= ENOUGH && count_of (f->m, a) >= ENOUGH;
-
-  g_free (v);
-  g_free (a);
-  return ok;
-}
-
 static void
 assert_receives (Member * m, const gchar * from)
 {
-  Flow f = { m, from };
-
-  fail_unless (wait_until (receives_from, &f, FLOW_TIMEOUT_MS),
-      "%s: no audio and video from %s", m->id, from);
+  assert_flow (m, from, FALSE, FLOW_TIMEOUT_MS);
 }
 
 /* a spectator calls a feed that lists nobody: the feed lets it in */

@@ -379,3 +379,39 @@ count_messages (Member * m, const gchar * name)
   g_mutex_unlock (&m->lock);
   return n;
 }
+
+typedef struct
+{
+  Member *m;
+  const gchar *from;
+  guint video0, audio0;         /* counted before */
+} Flow;
+
+static gboolean
+receives_from (gpointer data)
+{
+  Flow *f = data;
+  gchar *v = g_strdup_printf ("video_%s", f->from);
+  gchar *a = g_strdup_printf ("audio_%s", f->from);
+  gboolean ok = count_of (f->m, v) >= f->video0 + ENOUGH
+      && count_of (f->m, a) >= f->audio0 + ENOUGH;
+
+  g_free (v);
+  g_free (a);
+  return ok;
+}
+
+/* @m decodes enough audio and video from @from (counted from now on when
+ * @more, else since the start) within @timeout_ms */
+void
+assert_flow (Member * m, const gchar * from, gboolean more, guint timeout_ms)
+{
+  gchar *v = g_strdup_printf ("video_%s", from);
+  gchar *a = g_strdup_printf ("audio_%s", from);
+  Flow f = { m, from, more ? count_of (m, v) : 0, more ? count_of (m, a) : 0 };
+
+  g_free (v);
+  g_free (a);
+  fail_unless (wait_until (receives_from, &f, timeout_ms),
+      "%s: %s audio and video from %s", m->id, more ? "no more" : "no", from);
+}

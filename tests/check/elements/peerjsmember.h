@@ -61,5 +61,7 @@ gint level_of_pad (Member * m, const gchar * pad_name);
 GstStructure *last_message (Member * m, const gchar * name,
     const gchar * field, const gchar * value);
 guint count_messages (Member * m, const gchar * name);
+void assert_flow (Member * m, const gchar * from, gboolean more,
+    guint timeout_ms);
 
 #endif /* __PEERJS_MEMBER_H__ */

@@ -131,48 +131,17 @@ records_teardown (void)
 
 /* ---- checks ---- */
 
-typedef struct
-{
-  Member *m;
-  const gchar *from;
-  guint video0, audio0;         /* counted before */
-} Flow;
-
-static gboolean
-receives_from (gpointer data)
-{
-  Flow *f = data;
-  gchar *v = g_strdup_printf ("video_%s", f->from);
-  gchar *a = g_strdup_printf ("audio_%s", f->from);
-  gboolean ok = count_of (f->m, v) >= f->video0 + ENOUGH
-      && count_of (f->m, a) >= f->audio0 + ENOUGH;
-
-  g_free (v);
-  g_free (a);
-  return ok;
-}
-
 static void
 assert_receives (Member * m, const gchar * from)
 {
-  Flow f = { m, from, 0, 0 };
-
-  fail_unless (wait_until (receives_from, &f, FLOW_TIMEOUT_MS),
-      "%s: no audio and video from %s", m->id, from);
+  assert_flow (m, from, FALSE, FLOW_TIMEOUT_MS);
 }
 
-/* @m's video from @from keeps coming: many more frames in STEADY_MS */
+/* @m's media from @from keeps coming: many more frames in STEADY_MS */
 static void
 assert_keeps_receiving (Member * m, const gchar * from)
 {
-  gchar *v = g_strdup_printf ("video_%s", from);
-  gchar *a = g_strdup_printf ("audio_%s", from);
-  Flow f = { m, from, count_of (m, v), count_of (m, a) };
-
-  g_free (v);
-  g_free (a);
-  fail_unless (wait_until (receives_from, &f, STEADY_MS * 3),
-      "%s: the media from %s stopped", m->id, from);
+  assert_flow (m, from, TRUE, STEADY_MS * 3);
 }
 
 static void
