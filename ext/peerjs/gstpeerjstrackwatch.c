@@ -154,6 +154,7 @@ frame_is_black (GstVideoFrame * frame)
 static void
 sample_video (Peer * p, GstPad * pad, GstBuffer * buf)
 {
+  GstVideoMeta *meta;
   GstCaps *caps;
   GstVideoInfo info;
   GstVideoFrame frame;
@@ -162,7 +163,12 @@ sample_video (Peer * p, GstPad * pad, GstBuffer * buf)
   if (p->frames++ % VIDEO_SAMPLE_EVERY != 0)
     return;
   caps = gst_pad_get_current_caps (pad);
+  /* around a resolution change a buffer can meet the other size's caps:
+   * skip it rather than map it wrong (a critical) */
   if (caps && gst_video_info_from_caps (&info, caps)
+      && (!(meta = gst_buffer_get_video_meta (buf))
+          || (meta->width >= (guint) info.width
+              && meta->height >= (guint) info.height))
       && gst_video_frame_map (&frame, &info, buf, GST_MAP_READ)) {
     p->video_black = frame_is_black (&frame);
     gst_video_frame_unmap (&frame);

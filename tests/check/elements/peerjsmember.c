@@ -49,6 +49,7 @@ static gint
 level_of (GstPad * pad, GstBuffer * buf)
 {
   GstCaps *caps = gst_pad_get_current_caps (pad);
+  GstVideoMeta *meta;
   GstVideoInfo vinfo;
   GstAudioInfo ainfo;
   GstVideoFrame frame;
@@ -57,8 +58,12 @@ level_of (GstPad * pad, GstBuffer * buf)
 
   if (!caps)
     return -1;
+  meta = gst_buffer_get_video_meta (buf);
+  /* a buffer of the old size right at a resolution change: not mapped */
   if (gst_video_info_from_caps (&vinfo, caps)
       && GST_VIDEO_INFO_IS_YUV (&vinfo)
+      && (!meta || (meta->width >= (guint) vinfo.width
+              && meta->height >= (guint) vinfo.height))
       && gst_video_frame_map (&frame, &vinfo, buf, GST_MAP_READ)) {
     guint64 sum = 0;
     gint x, y, w = GST_VIDEO_FRAME_COMP_WIDTH (&frame, 0);
