@@ -408,6 +408,21 @@ table_shows_p1_p2 (gpointer data)
   return layout_has (data, "p1", "Ann") && layout_has (data, "p2", "Bob");
 }
 
+/* p1 (Ann) and p2 (Bob) play, then @app; both must be on the table */
+static void
+start_players (App * app, Member * players[2])
+{
+  guint i;
+
+  players[0] = player_new ("p1", "ball", 440);
+  players[1] = player_new ("p2", "smpte", 660);
+  for (i = 0; i < 2; i++)
+    member_play (players[i]);
+  app_play (app);
+  fail_unless (wait_until (table_shows_p1_p2, app, WAIT_MS),
+      "the table never showed p1 (Ann) and p2 (Bob)");
+}
+
 typedef struct
 {
   App *app;
@@ -470,14 +485,7 @@ GST_START_TEST (test_obs_gstreamer_source)
     g_free (sink_name);
   }
 
-  players[0] = player_new ("p1", "ball", 440);
-  players[1] = player_new ("p2", "smpte", 660);
-  for (i = 0; i < 2; i++)
-    member_play (players[i]);
-  app_play (app);
-
-  fail_unless (wait_until (table_shows_p1_p2, app, WAIT_MS),
-      "the table never showed p1 (Ann) and p2 (Bob)");
+  start_players (app, players);
   app_reset (app);
   e = (Enough) {
   app, "video_appsink", "audio_appsink", 30};
@@ -539,17 +547,11 @@ GST_START_TEST (test_obs_srt)
   Member *players[2];
   App *app, *reader = NULL;
   Enough e;
-  guint i, attempts = 0;
+  guint attempts = 0;
 
   fail_unless (strstr (desc, port_s) != NULL);
   app = app_new (desc, TRUE);
-  players[0] = player_new ("p1", "ball", 440);
-  players[1] = player_new ("p2", "smpte", 660);
-  for (i = 0; i < 2; i++)
-    member_play (players[i]);
-  app_play (app);
-  fail_unless (wait_until (table_shows_p1_p2, app, WAIT_MS),
-      "the table never showed p1 (Ann) and p2 (Bob)");
+  start_players (app, players);
 
   /* GStreamer 1.22.0's srtsink (listener) sometimes drops a caller on
    * its first write and the caller never learns (docs/obs.md): like OBS's
