@@ -184,6 +184,21 @@ find_tile (GstPeerJSTable * self, const gchar * peer_id, guint * index)
   return NULL;
 }
 
+/* Moves a compositor pad to @r, only when it is elsewhere: setting its
+ * size makes the compositor rebuild the pad's converter, for nothing at
+ * most layout messages (a label or a placeholder changed). */
+static void
+place_pad (GstPad * pad, const GstPeerJSTileRect * r)
+{
+  gint x, y, width, height;
+
+  g_object_get (pad, "xpos", &x, "ypos", &y, "width", &width, "height",
+      &height, NULL);
+  if (x != r->x || y != r->y || width != r->width || height != r->height)
+    g_object_set (pad, "xpos", r->x, "ypos", r->y, "width", r->width,
+        "height", r->height, NULL);
+}
+
 /* Puts every video pad where its tile is and every audio pad's mute where
  * the member's state says; returns the layout message. Lock held. */
 static GstStructure *
@@ -202,8 +217,7 @@ apply_layout (GstPeerJSTable * self)
     GValue v = G_VALUE_INIT;
 
     if (video)
-      g_object_set (video->mixer_pad, "xpos", r.x, "ypos", r.y,
-          "width", r.width, "height", r.height, NULL);
+      place_pad (video->mixer_pad, &r);
     if (audio)
       g_object_set (audio->mixer_pad, "mute", !tile->audio_on, NULL);
 

@@ -21,9 +21,11 @@
 #include <gst/video/video.h>
 
 #define TABLE_TIMEOUT_MS 40000
-/* the longest pause between two table frames that still counts as not
- * stalling: 15 fps is 67 ms; a loaded 2-core CI machine adds hiccups */
-#define MAX_GAP_MS 1500
+/* how late a table frame may reach its sink (running time after its
+ * timestamp) and still count as on time: the table's own latency is
+ * latency (50 ms) + 150 ms + one frame; a loaded 2-core CI machine adds
+ * hiccups */
+#define MAX_LATE_MS 1500
 #define W 640
 #define H 360
 
@@ -44,31 +46,40 @@ sink_member (const gchar * id, const gchar * peers, guint32 argb,
   return m;
 }
 
+/* The table's frames as its sink sees them: their timestamps must follow
+ * each other with no frame missing (the table keeps its rate), and each
+ * must arrive in time (the table never stalls). */
 typedef struct
 {
   GMutex lock;
-  gint64 last_us;
-  gint64 max_gap_us;
-  gint64 max_gap_at_us;         /* when it ended */
+  GstClockTime last_pts;
+  GstClockTime max_step;        /* largest PTS step */
+  GstClockTimeDiff max_late;    /* arrival running time - PTS */
   guint frames;
 } FrameClock;
 
 static GstPadProbeReturn
 time_frame (GstPad * pad, GstPadProbeInfo * info, FrameClock * fc)
 {
-  gint64 now = g_get_monotonic_time ();
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstElement *sink = gst_pad_get_parent_element (pad);
+  GstClock *clock = gst_element_get_clock (sink);
+  GstClockTime pts = GST_BUFFER_PTS (buf);
 
   g_mutex_lock (&fc->lock);
-  if (fc->last_us && now - fc->last_us > 120 * G_TIME_SPAN_MILLISECOND)
-    GST_INFO ("table frame gap of %" G_GINT64_FORMAT " ms",
-        (now - fc->last_us) / 1000);
-  if (fc->last_us && now - fc->last_us > fc->max_gap_us) {
-    fc->max_gap_us = now - fc->last_us;
-    fc->max_gap_at_us = now;
+  if (clock && GST_CLOCK_TIME_IS_VALID (pts)) {
+    GstClockTime now = gst_clock_get_time (clock) -
+        gst_element_get_base_time (sink);
+
+    fc->max_late = MAX (fc->max_late, GST_CLOCK_DIFF (pts, now));
+    if (GST_CLOCK_TIME_IS_VALID (fc->last_pts) && pts > fc->last_pts)
+      fc->max_step = MAX (fc->max_step, pts - fc->last_pts);
+    fc->last_pts = pts;
   }
-  fc->last_us = now;
   fc->frames++;
   g_mutex_unlock (&fc->lock);
+  gst_clear_object (&clock);
+  gst_object_unref (sink);
   return GST_PAD_PROBE_OK;
 }
 
@@ -208,7 +219,9 @@ pull_frame (Member * m, GstVideoFrame * frame, GstBuffer ** buffer)
   if (!sample)
     return FALSE;
   if (gst_video_info_from_caps (&info, gst_sample_get_caps (sample))) {
-    *buffer = gst_buffer_ref (gst_sample_get_buffer (sample));
+    /* a copy: holding the table's own buffer while we look at it would
+     * starve its pool and stall the table we are timing */
+    *buffer = gst_buffer_copy_deep (gst_sample_get_buffer (sample));
     ok = gst_video_frame_map (frame, &info, *buffer, GST_MAP_READ);
     if (!ok)
       gst_buffer_unref (*buffer);
@@ -403,7 +416,7 @@ GST_START_TEST (test_src_table)
   Member *obs = member_new_from_description ("obs", desc);
   Member *p1 = sink_member ("p1", "obs", 0xffff0000, NULL);
   Member *p2 = sink_member ("p2", "obs", 0xff0000ff, NULL);
-  FrameClock fc = { 0, };
+  FrameClock fc = { {0}, GST_CLOCK_TIME_NONE, 0, 0, 0 };
   LayoutWait lw = { obs, 2, NULL, FALSE };
   ColourWait cw = { obs, {"p1", "p2"}, {{255, 0, 0}, {0, 0, 255}
       }
@@ -488,12 +501,17 @@ GST_START_TEST (test_src_table)
 
   /* the table never stopped while members came, changed and went */
   g_mutex_lock (&fc.lock);
-  GST_INFO ("%u table frames, longest gap %" G_GINT64_FORMAT " ms, %"
-      G_GINT64_FORMAT " ms after the start", fc.frames, fc.max_gap_us / 1000,
-      (fc.max_gap_at_us - start) / 1000);
+  GST_INFO ("%u table frames, largest timestamp step %" GST_TIME_FORMAT
+      ", latest arrival %" GST_STIME_FORMAT " after its timestamp",
+      fc.frames, GST_TIME_ARGS (fc.max_step), GST_STIME_ARGS (fc.max_late));
   fail_unless (fc.frames > 15);
-  fail_unless (fc.max_gap_us < MAX_GAP_MS * G_TIME_SPAN_MILLISECOND,
-      "the table stalled for %" G_GINT64_FORMAT " ms", fc.max_gap_us / 1000);
+  /* 15 fps: 66.7 ms per frame; one missing frame would be 133 ms */
+  fail_unless (fc.max_step < 100 * GST_MSECOND,
+      "a table frame is missing: step %" GST_TIME_FORMAT,
+      GST_TIME_ARGS (fc.max_step));
+  fail_unless (fc.max_late < MAX_LATE_MS * GST_MSECOND,
+      "the table stalled: a frame came %" GST_STIME_FORMAT " late",
+      GST_STIME_ARGS (fc.max_late));
   g_mutex_unlock (&fc.lock);
 
   member_free (p1);
