@@ -33,12 +33,16 @@ pids="$!"
 for _ in $(seq 50); do grep -q "Started PeerServer" "$log" && break; sleep 0.1; done
 cat "$log"
 
+# the members outlive the spectator by a little, so that the table's last
+# picture still has all four
+member_seconds=$seconds
+[ "$seconds" -eq 0 ] || member_seconds=$((seconds + 3))
 i=0
 for id in $members; do
   peers=$(echo $members obs | tr ' ' '\n' | grep -vx "$id" | paste -sd, -)
   /usr/bin/python3 examples/python/room_member.py --server "ws://127.0.0.1:$port/" \
     --peer-id "$id" --peers "$peers" --index $i --show \
-    --seconds "$seconds" &
+    --seconds "$member_seconds" &
   pids="$! $pids"
   i=$((i + 1))
 done
@@ -58,8 +62,16 @@ gst-launch-1.0 -m peerjssrc server="ws://127.0.0.1:$port/" peer-id=obs \
   t.table_video ! $table_out \
   t.table_audio ! audioconvert ! level interval=1000000000 ! fakesink \
   >"${DEMO_TABLE_LOG:-/dev/null}" 2>&1 &
-pids="$! $pids"
+table_pid=$!
+pids="$table_pid $pids"
 
 sleep 3
 echo "registered on the server (GET /peerjs/peers): $(curl -s "http://127.0.0.1:$port/peerjs/peers")"
-if [ "$seconds" -eq 0 ]; then wait; else sleep "$seconds"; fi
+if [ "$seconds" -eq 0 ]; then
+  wait
+else
+  sleep "$seconds"
+  # the table first; the members print their last counts as they end
+  kill "$table_pid" 2>/dev/null || true
+  sleep 4
+fi
