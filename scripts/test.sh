@@ -19,8 +19,17 @@ for check in scripts/check-format scripts/check-install scripts/check-asan; do
   fi
 done
 
+# figures of docs/reliability.md: the tests append what they measured
+export PEERJS_RELIABILITY_RESULTS="$top/build/reliability-results.jsonl"
+rm -f "$PEERJS_RELIABILITY_RESULTS"
 meson test -C build --print-errorlogs --no-rebuild "$@"
 rc=$?
+# every row of the doc is tested, and what ran stayed within its limit
+if python3 scripts/reliability-table --check "$PEERJS_RELIABILITY_RESULTS"; then
+  extra_passed=$((extra_passed + 1))
+else
+  extra_failed=$((extra_failed + 1))
+fi
 
 # meson's own summary is not one line; count from its log
 python3 - "$extra_passed" "$extra_failed" <<'PY'
