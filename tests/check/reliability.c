@@ -7,6 +7,7 @@
 #include "reliability.h"
 
 #include <json-glib/json-glib.h>
+#include <stdio.h>
 #include <string.h>
 
 #ifndef RELIABILITY_DOC
