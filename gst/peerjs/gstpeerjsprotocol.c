@@ -557,6 +557,66 @@ describe_json_kind (JsonNode * node)
   return "number";
 }
 
+/* Whether @data holds at most one top-level JSON value. json-glib 1.6
+ * (Debian 12) accepts a document of several, keeps the last and leaks the
+ * others: a 64 KiB frame of "1 1 1 …" leaked 30 000 nodes, which any
+ * client could repeat (found by tests/fuzz/fuzz-server.c). JSON.parse, and
+ * so `peer`, refuses such a document; so do we. Outside strings only what
+ * JSON allows there is accepted, so that json-glib's extensions (comments,
+ * single-quoted strings) cannot make a value end elsewhere than we see it
+ * end. Anything else malformed is left to json-glib to report. */
+static gboolean
+is_one_json_value (const gchar * data, gsize length)
+{
+  guint depth = 0;
+  gboolean done = FALSE;        /* a value ended at the top level */
+  gboolean in_scalar = FALSE;   /* inside a number or literal */
+  gsize i;
+
+  for (i = 0; i < length; i++) {
+    gchar c = data[i];
+
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      if (in_scalar && depth == 0)
+        done = TRUE;
+      in_scalar = FALSE;
+      continue;
+    }
+    if (done || (in_scalar && depth == 0 && !g_ascii_isalnum (c)
+            && c != '-' && c != '+' && c != '.'))
+      return FALSE;
+
+    if (c == '"') {
+      for (i++; i < length && data[i] != '"'; i++) {
+        if (data[i] == '\\')
+          i++;
+      }
+      if (i >= length)
+        return TRUE;            /* unterminated: json-glib says so */
+      done = depth == 0;
+      in_scalar = FALSE;
+    } else if (c == '{' || c == '[') {
+      depth++;
+      in_scalar = FALSE;
+    } else if (c == '}' || c == ']') {
+      if (depth == 0)
+        return FALSE;
+      depth--;
+      done = depth == 0;
+      in_scalar = FALSE;
+    } else if (c == ',' || c == ':') {
+      if (depth == 0)
+        return FALSE;
+      in_scalar = FALSE;
+    } else if (g_ascii_isalnum (c) || c == '-' || c == '+' || c == '.') {
+      in_scalar = TRUE;
+    } else {
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
 static JsonObject *
 load_object (JsonParser * parser, const gchar * data, gsize length,
     GError ** error)
@@ -573,6 +633,13 @@ load_object (JsonParser * parser, const gchar * data, gsize length,
   if (!g_utf8_validate_len (data, length, NULL)) {
     g_set_error_literal (error, GST_PEERJS_PROTOCOL_ERROR,
         GST_PEERJS_PROTOCOL_ERROR_MALFORMED, "message is not valid UTF-8");
+    return NULL;
+  }
+
+  if (!is_one_json_value (data, length)) {
+    g_set_error_literal (error, GST_PEERJS_PROTOCOL_ERROR,
+        GST_PEERJS_PROTOCOL_ERROR_MALFORMED,
+        "message is not JSON: not one JSON value");
     return NULL;
   }
 

@@ -699,6 +699,20 @@ GST_START_TEST (test_malformed_frames)
       GST_PEERJS_PROTOCOL_ERROR_MALFORMED, NULL);
   check_both_modes_fail ("not json", GST_PEERJS_PROTOCOL_ERROR_MALFORMED, NULL);
   check_both_modes_fail ("   ", GST_PEERJS_PROTOCOL_ERROR_MALFORMED, NULL);
+  /* Several values: json-glib 1.6 took the last and leaked the others
+   * (found by the fuzz target of the server); JSON.parse refuses them. */
+  check_both_modes_fail ("{\"type\":\"OPEN\"} {\"type\":\"OPEN\"}",
+      GST_PEERJS_PROTOCOL_ERROR_MALFORMED, "one JSON value");
+  check_both_modes_fail ("{}{\"type\":\"OPEN\"}",
+      GST_PEERJS_PROTOCOL_ERROR_MALFORMED, "one JSON value");
+  check_both_modes_fail ("1 1 1 {\"type\":\"OPEN\"}",
+      GST_PEERJS_PROTOCOL_ERROR_MALFORMED, "one JSON value");
+  check_both_modes_fail ("{\"type\":\"OPEN\"} /* c */",
+      GST_PEERJS_PROTOCOL_ERROR_MALFORMED, "one JSON value");
+  check_both_modes_fail ("{\"type\":'OPEN'}",
+      GST_PEERJS_PROTOCOL_ERROR_MALFORMED, "one JSON value");
+  gst_peerjs_message_free (parse_ok (" \r\n{\"type\":\"OPEN\",\"x\":"
+          "[\"} {\\\"\",-1.5e+3,true,null]}\t\n", GST_PEERJS_PARSE_FULL));
   check_parse_fails ("", 0, GST_PEERJS_PARSE_FULL,
       GST_PEERJS_PROTOCOL_ERROR_MALFORMED, "empty");
   check_parse_fails (NULL, 0, GST_PEERJS_PARSE_ENVELOPE,
