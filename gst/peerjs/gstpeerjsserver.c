@@ -65,6 +65,7 @@
 #include <libsoup/soup.h>
 
 #include "gstpeerjsserver.h"
+#include "gstpeerjsserver-private.h"
 #include "gstpeerjsprotocol.h"
 
 GST_DEBUG_CATEGORY_STATIC (peerjs_server_debug);
@@ -1253,8 +1254,9 @@ server_listen (GstPeerJSServer * self, GError ** error)
   return ok;
 }
 
-static gboolean
-server_open (GstPeerJSServer * self, GError ** error)
+/* The server thread's state, without the listening socket. */
+static void
+server_init_state (GstPeerJSServer * self)
 {
   self->ws_path = g_strconcat (self->config.path, "peerjs", NULL);
   self->sockets = g_hash_table_new_full (NULL, NULL,
@@ -1262,6 +1264,12 @@ server_open (GstPeerJSServer * self, GError ** error)
   self->queues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       (GDestroyNotify) message_queue_free);
   g_queue_init (&self->unregistered);
+}
+
+static gboolean
+server_open (GstPeerJSServer * self, GError ** error)
+{
+  server_init_state (self);
 
   self->soup = g_object_new (SOUP_TYPE_SERVER, "tls-certificate",
       self->config.tls_certificate, NULL);
@@ -1332,15 +1340,12 @@ flush_context (GMainContext * context)
     g_main_context_iteration (context, FALSE);
 }
 
+/* Frees every socket, queue and registration. */
 static void
-server_close (GstPeerJSServer * self)
+server_clear_state (GstPeerJSServer * self)
 {
   GHashTableIter iter;
   gpointer sock;
-
-  remove_timer (&self->liveness_source);
-  remove_timer (&self->expire_source);
-  remove_timer (&self->drain_source);
 
   /* sockets that did not finish closing in time */
   g_hash_table_iter_init (&iter, self->sockets);
@@ -1359,6 +1364,15 @@ server_close (GstPeerJSServer * self)
   /* registrations whose socket already closed, e.g. after a LEAVE */
   while (self->order.head)
     registry_remove (self, self->order.head->data);
+}
+
+static void
+server_close (GstPeerJSServer * self)
+{
+  remove_timer (&self->liveness_source);
+  remove_timer (&self->expire_source);
+  remove_timer (&self->drain_source);
+  server_clear_state (self);
 
   if (self->soup)
     soup_server_disconnect (self->soup);
@@ -1398,6 +1412,78 @@ server_thread (gpointer user_data)
   server_close (self);
   g_main_context_pop_thread_default (self->context);
   return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Detached: no listener, no thread (gstpeerjsserver-private.h)       */
+
+void
+gst_peerjs_server_open_detached (GstPeerJSServer * server)
+{
+  g_return_if_fail (GST_IS_PEERJS_SERVER (server));
+  g_return_if_fail (server->thread == NULL && server->sockets == NULL);
+
+  GST_OBJECT_LOCK (server);
+  server_config_clear (&server->config);
+  server_config_copy (&server->config, &server->props);
+  GST_OBJECT_UNLOCK (server);
+  server_init_state (server);
+}
+
+GstPeerJSServerSocket *
+gst_peerjs_server_accept_detached (GstPeerJSServer * server,
+    SoupWebsocketConnection * conn, const gchar * query)
+{
+  PeerSocket *sock;
+  gchar *key, *id, *token;
+
+  g_return_val_if_fail (server->sockets != NULL, NULL);
+
+  key = query_get (query, "key");
+  id = query_get (query, "id");
+  token = query_get (query, "token");
+  sock = socket_new (server, conn);
+  handshake (server, sock, key, id, token);
+  g_free (key);
+  g_free (id);
+  g_free (token);
+  return sock;
+}
+
+void
+gst_peerjs_server_receive_detached (GstPeerJSServer * server,
+    GstPeerJSServerSocket * sock, SoupWebsocketDataType type, GBytes * frame)
+{
+  g_return_if_fail (server->sockets != NULL && sock->server == server);
+
+  on_socket_message (sock->conn, type, frame, sock);
+}
+
+void
+gst_peerjs_server_socket_closed_detached (GstPeerJSServer * server,
+    GstPeerJSServerSocket * sock)
+{
+  g_return_if_fail (server->sockets != NULL && sock->server == server);
+
+  socket_detach (server, sock);
+}
+
+void
+gst_peerjs_server_tick_detached (GstPeerJSServer * server)
+{
+  g_return_if_fail (server->sockets != NULL);
+
+  on_liveness_check (server);
+  on_expire_sweep (server);
+}
+
+void
+gst_peerjs_server_close_detached (GstPeerJSServer * server)
+{
+  g_return_if_fail (server->sockets != NULL);
+
+  server_clear_state (server);
+  g_clear_pointer (&server->ws_path, g_free);
 }
 
 /* ------------------------------------------------------------------ */
