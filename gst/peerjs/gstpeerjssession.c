@@ -47,6 +47,7 @@
 #endif
 
 #include "gstpeerjssession.h"
+#include "gstpeerjssession-private.h"
 #include "gstpeerjserror.h"
 
 #include <libsoup/soup.h>
@@ -515,6 +516,29 @@ on_ws_message (SoupWebsocketConnection * ws, gint type, GBytes * bytes,
       GST_STR_NULL (msg->connection_id));
   dispatch (self, msg);
   gst_peerjs_message_free (msg);
+}
+
+/* For the fuzz target (gstpeerjssession-private.h): a session that was
+ * never started has no socket, thread or timers. */
+void
+gst_peerjs_session_receive_detached (GstPeerJSSession * session,
+    GBytes * frame, gboolean awaiting_first_frame, gboolean registered_once)
+{
+  g_return_if_fail (GST_IS_PEERJS_SESSION (session));
+  g_return_if_fail (session->thread == NULL && session->ws == NULL);
+
+  session->awaiting_first_frame = awaiting_first_frame;
+  session->registered_once = registered_once;
+  on_ws_message (NULL, SOUP_WEBSOCKET_DATA_TEXT, frame, session);
+}
+
+void
+gst_peerjs_session_sweep_detached (GstPeerJSSession * session)
+{
+  g_return_if_fail (GST_IS_PEERJS_SESSION (session));
+  g_return_if_fail (session->thread == NULL);
+
+  sweep_pending_cb (session);
 }
 
 static void
