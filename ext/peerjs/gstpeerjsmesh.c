@@ -549,9 +549,31 @@ answer_offer (GstPeerJSMesh * self, const GstPeerJSMessage * msg)
 {
   GstPeerJSConnection *conn;
   GList *pending, *l;
+  gboolean duplicate;
   Member *m;
 
-  if (!(m = admit_member (self, msg)) || !accept_offer (self, m, msg))
+  if (!(m = admit_member (self, msg)))
+    return;
+  g_mutex_lock (&self->lock);
+  duplicate = m->media && g_strcmp0 (gst_peerjs_connection_get_id
+      (m->media), msg->connection_id) == 0;
+  g_mutex_unlock (&self->lock);
+  if (duplicate) {
+    /* the OFFER of the call we have, again (replayed or relayed twice):
+     * answering it would tear the working call down; peerjs ignores it
+     * too */
+    GST_WARNING_OBJECT (self, "duplicate OFFER from '%s' for connection "
+        "'%s': ignored", msg->src, msg->connection_id);
+    return;
+  }
+  /* before accept_offer () closes the call this one replaces: an offer we
+   * cannot answer must not cost the call that works */
+  if (!gst_peerjs_connection_offer_is_usable (msg->sdp)) {
+    gst_peerjs_post_error (self->element, self->room_id, "webrtc", msg->src,
+        msg->connection_id, "unreadable SDP in the OFFER");
+    return;
+  }
+  if (!accept_offer (self, m, msg))
     return;
 
   conn = gst_peerjs_connection_new_answer (&self->conn_config, msg);
@@ -579,7 +601,11 @@ answer_offer (GstPeerJSMesh * self, const GstPeerJSMessage * msg)
     if (m->media == conn)
       g_clear_object (&m->media);
     g_mutex_unlock (&self->lock);
+    /* close_connection () takes our reference: unreffing it again freed
+     * the connection under its queued state emission (a crash on any
+     * OFFER whose SDP webrtcbin refused) */
     close_connection (self, conn);
+    return;
   }
   gst_object_unref (conn);
 }
