@@ -79,6 +79,12 @@ GST_DEBUG_CATEGORY_STATIC (GST_CAT_DEFAULT);
  * (its pad blocks until negotiated); older data is dropped. */
 #define SEND_QUEUE_TIME (300 * GST_MSECOND)
 
+/* Remote candidates taken per connection. A browser sends a few per
+ * network interface and m-line; a flood (a hostile server relays 10000)
+ * would otherwise be held without bound before the remote description and
+ * fed to libnice after it. */
+#define MAX_REMOTE_CANDIDATES 256
+
 /* Payload types when we offer; answers take the offer's. */
 #define OFFER_PT_OPUS 111
 #define OFFER_PT_VIDEO 96
@@ -187,6 +193,7 @@ struct _GstPeerJSConnection
   gboolean remote_set;
   GstSDPMessage *remote_sdp;    /* written before remote_set, then fixed */
   GPtrArray *pending_remote;    /* RemoteCandidate waiting for it */
+  guint remote_candidates;      /* taken so far, up to MAX_REMOTE_CANDIDATES */
 
   /* media: PeerJS' aux channel; data: the connection's channel */
   GstWebRTCDataChannel *aux;
@@ -897,6 +904,33 @@ on_remote_answer_set (GstPromise * promise, gpointer user_data)
   remote_description_set (self);
 }
 
+/* Whether @sdp looks like WebRTC: GstSDP's parser takes any text, so
+ * garbage would only fail later, inside webrtcbin. Each m-line is audio,
+ * video or application with a protocol and a format, and has ICE
+ * credentials (its own or the session's). */
+static gboolean
+sdp_is_usable (const GstSDPMessage * sdp)
+{
+  gboolean session_ice = gst_sdp_message_get_attribute_val (sdp,
+      "ice-ufrag") != NULL;
+  guint i, n = gst_sdp_message_medias_len (sdp);
+
+  for (i = 0; i < n; i++) {
+    const GstSDPMedia *media = gst_sdp_message_get_media (sdp, i);
+    const gchar *kind = gst_sdp_media_get_media (media);
+
+    if (g_strcmp0 (kind, "audio") != 0 && g_strcmp0 (kind, "video") != 0
+        && g_strcmp0 (kind, "application") != 0)
+      return FALSE;
+    if (!gst_sdp_media_get_proto (media)
+        || gst_sdp_media_formats_len (media) == 0)
+      return FALSE;
+    if (!session_ice && !gst_sdp_media_get_attribute_val (media, "ice-ufrag"))
+      return FALSE;
+  }
+  return n > 0;
+}
+
 static GstWebRTCSessionDescription *
 parse_description (GstWebRTCSDPType type, const gchar * text)
 {
@@ -904,11 +938,22 @@ parse_description (GstWebRTCSDPType type, const gchar * text)
 
   if (gst_sdp_message_new_from_text (text, &sdp) != GST_SDP_OK)
     return NULL;
-  if (gst_sdp_message_medias_len (sdp) == 0) {
+  if (!sdp_is_usable (sdp)) {
     gst_sdp_message_free (sdp);
     return NULL;
   }
   return gst_webrtc_session_description_new (type, sdp);
+}
+
+gboolean
+gst_peerjs_connection_offer_is_usable (const gchar * sdp)
+{
+  GstWebRTCSessionDescription *desc;
+
+  if (!sdp || !(desc = parse_description (GST_WEBRTC_SDP_TYPE_OFFER, sdp)))
+    return FALSE;
+  gst_webrtc_session_description_free (desc);
+  return TRUE;
 }
 
 /* Hands @desc to webrtcbin; @done runs when it is applied. */
@@ -942,7 +987,7 @@ handle_answer (GstPeerJSConnection * self, const GstPeerJSMessage * msg)
   g_mutex_unlock (&self->lock);
 
   if (ignore) {
-    GST_INFO_OBJECT (self, "ignoring an unexpected ANSWER");
+    GST_WARNING_OBJECT (self, "ignoring an unexpected ANSWER");
     return;
   }
   GST_INFO_OBJECT (self, "ANSWER after %d ms", ms_since_start (self));
@@ -963,10 +1008,33 @@ static void
 handle_candidate (GstPeerJSConnection * self, const GstPeerJSMessage * msg)
 {
   RemoteCandidate *c;
-  gboolean apply = FALSE;
+  gboolean apply = FALSE, connected;
+  guint taken;
 
   if (!msg->candidate || !*msg->candidate)
     return;
+
+  g_mutex_lock (&self->lock);
+  taken = self->remote_candidates;
+  if (taken <= MAX_REMOTE_CANDIDATES)
+    self->remote_candidates++;
+  connected = self->state == GST_PEERJS_CONNECTION_STATE_CONNECTED;
+  g_mutex_unlock (&self->lock);
+  if (taken >= MAX_REMOTE_CANDIDATES) {
+    /* said once, the rest of the flood is dropped quietly */
+    if (taken == MAX_REMOTE_CANDIDATES)
+      GST_WARNING_OBJECT (self, "too many remote candidates (more than %u), "
+          "dropping the rest", MAX_REMOTE_CANDIDATES);
+    return;
+  }
+  /* Connected: a pair works, and with no ICE restart a new candidate
+   * cannot help; a burst of them (a hostile server's, or a peer with many
+   * interfaces) sends libnice back to checking and stalled the media for
+   * seconds (elements/peerjshostile). */
+  if (connected) {
+    GST_DEBUG_OBJECT (self, "connected: ignoring a late remote candidate");
+    return;
+  }
 
   c = g_new0 (RemoteCandidate, 1);
   c->mline = msg->sdp_mline_index;

@@ -85,6 +85,10 @@ GstPeerJSConnection *gst_peerjs_connection_new_data (const
 GstPeerJSConnection *gst_peerjs_connection_new_answer (const
     GstPeerJSConnectionConfig * config, const GstPeerJSMessage * offer);
 
+/* Whether the SDP of an OFFER is one a connection could answer (parsed,
+ * WebRTC-shaped m-lines); the mesh checks before it replaces a call. */
+gboolean gst_peerjs_connection_offer_is_usable (const gchar * sdp);
+
 /* Builds the webrtcbin and its branches in the bin and starts the
  * negotiation: the OFFER (call) or the ANSWER (answer) follows through
  * "send-message". Call from a non-streaming thread. */
