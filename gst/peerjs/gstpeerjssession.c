@@ -125,6 +125,8 @@ struct _GstPeerJSSession
   gchar *id;
   GHashTable *pending;          /* "src\nconnection-id" -> GQueue of PendingMessage */
   guint pending_count;
+  guint pending_dropped;        /* since the last warning about it */
+  gint64 drop_warned;           /* when that was */
   GThread *thread;
   GMainContext *context;
   GMainLoop *loop;
@@ -135,6 +137,7 @@ struct _GstPeerJSSession
   gchar *ws_base;               /* ws(s)://host:port/path/peerjs */
   SoupSession *soup;
   SoupWebsocketConnection *ws;
+  gchar *ws_error;              /* why libsoup is closing ws, if it said */
   GCancellable *cancellable;
   GSource *heartbeat_source;
   GSource *retry_source;
@@ -264,6 +267,7 @@ close_socket (GstPeerJSSession * self)
           NULL);
     g_clear_object (&self->ws);
   }
+  g_clear_pointer (&self->ws_error, g_free);
 }
 
 /* A fatal error ends the session: nothing is retried. */
@@ -341,6 +345,30 @@ registered (GstPeerJSSession * self)
   g_free (id);
 }
 
+/* Counts a message dropped by store_pending(); a flood of them (a hostile
+ * server's CANDIDATEs for unknown connections) gets one warning a second,
+ * not one a message. Called with the object lock held, releases it. */
+static void
+drop_pending (GstPeerJSSession * self, const GstPeerJSMessage * msg,
+    const gchar * why)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint dropped = ++self->pending_dropped;
+
+  if (now - self->drop_warned < G_USEC_PER_SEC) {
+    GST_OBJECT_UNLOCK (self);
+    GST_DEBUG_OBJECT (self, "dropping %s from '%s' for connection '%s'",
+        msg->type_name, msg->src, msg->connection_id);
+    return;
+  }
+  self->drop_warned = now;
+  self->pending_dropped = 0;
+  GST_OBJECT_UNLOCK (self);
+  GST_WARNING_OBJECT (self, "too many unclaimed messages %s: dropped %u, "
+      "the last a %s from '%s' for connection '%s'", why, dropped,
+      msg->type_name, msg->src, msg->connection_id);
+}
+
 static void
 store_pending (GstPeerJSSession * self, const GstPeerJSMessage * msg)
 {
@@ -350,9 +378,7 @@ store_pending (GstPeerJSSession * self, const GstPeerJSMessage * msg)
 
   GST_OBJECT_LOCK (self);
   if (self->pending_count >= MAX_PENDING_TOTAL) {
-    GST_OBJECT_UNLOCK (self);
-    GST_WARNING_OBJECT (self, "too many unclaimed messages, dropping %s "
-        "from '%s'", msg->type_name, msg->src);
+    drop_pending (self, msg, "in total");
     return;
   }
 
@@ -361,14 +387,19 @@ store_pending (GstPeerJSSession * self, const GstPeerJSMessage * msg)
   if (!q) {
     q = g_queue_new ();
     g_hash_table_insert (self->pending, key, q);
+    /* An ANSWER answers an OFFER we sent, and we make the connection
+     * before sending it: no connection means a bogus or very late ANSWER
+     * (a hostile server's, say). Said once per connection. */
+    if (msg->type == GST_PEERJS_MESSAGE_ANSWER)
+      GST_WARNING_OBJECT (self, "ANSWER for unknown connection '%s' from "
+          "'%s': kept for %u ms, then dropped", msg->connection_id, msg->src,
+          self->pending_timeout);
   } else {
     g_free (key);
   }
 
   if (q->length >= MAX_PENDING_PER_CONNECTION) {
-    GST_OBJECT_UNLOCK (self);
-    GST_WARNING_OBJECT (self, "too many unclaimed messages for connection "
-        "'%s', dropping", msg->connection_id);
+    drop_pending (self, msg, "for one connection");
     return;
   }
 
@@ -503,7 +534,9 @@ on_ws_message (SoupWebsocketConnection * ws, gint type, GBytes * bytes,
   if (!msg) {
     if (g_error_matches (err, GST_PEERJS_PROTOCOL_ERROR,
             GST_PEERJS_PROTOCOL_ERROR_UNKNOWN_TYPE)) {
-      GST_INFO_OBJECT (self, "ignoring message: %s", err->message);
+      /* not fatal (a newer server may say more), but not silent: peerjs
+       * warns about an unrecognized message type too */
+      GST_WARNING_OBJECT (self, "ignoring message: %s", err->message);
     } else {
       emit_error (self, GST_PEERJS_ERROR_SERVER_ERROR, FALSE,
           "Invalid message from the server: %s", err->message);
@@ -546,9 +579,12 @@ static void
 on_ws_closed (SoupWebsocketConnection * ws, gpointer user_data)
 {
   GstPeerJSSession *self = user_data;
+  /* libsoup closing on its own (a frame over the max incoming payload
+   * size, a protocol error) leaves code 0: say why */
   GError *error = g_error_new (GST_PEERJS_ERROR,
-      GST_PEERJS_ERROR_SOCKET_CLOSED, "socket closed (code %u)",
-      soup_websocket_connection_get_close_code (ws));
+      GST_PEERJS_ERROR_SOCKET_CLOSED, "socket closed (code %u)%s%s",
+      soup_websocket_connection_get_close_code (ws),
+      self->ws_error ? ": " : "", self->ws_error ? self->ws_error : "");
 
   session_socket_lost (self, error);
   g_error_free (error);
@@ -559,7 +595,12 @@ on_ws_error (SoupWebsocketConnection * ws, GError * error, gpointer user_data)
 {
   GstPeerJSSession *self = user_data;
 
-  GST_INFO_OBJECT (self, "socket error: %s", error->message);
+  /* e.g. a frame over the max incoming payload size: libsoup closes the
+   * socket and "closed" reconnects; this says why, and so will the
+   * error "closed" reports */
+  GST_WARNING_OBJECT (self, "socket error: %s", error->message);
+  g_free (self->ws_error);
+  self->ws_error = g_strdup (error->message);
 }
 
 static gboolean
@@ -1524,6 +1565,7 @@ gst_peerjs_session_finalize (GObject * object)
   g_free (self->id);
   g_free (self->http_base);
   g_free (self->ws_base);
+  g_free (self->ws_error);
   g_hash_table_unref (self->pending);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
