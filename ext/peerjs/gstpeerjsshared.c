@@ -37,20 +37,110 @@ gst_peerjs_post (GstElement * element, const gchar * room_id, GstStructure * s)
       gst_message_new_element (GST_OBJECT (element), s));
 }
 
+/* A remote peer can make an element post one peerjs-error per packet or
+ * per OFFER: a data connection flooded with garbage, a stranger calling
+ * 100 times a second. One bus message each would drown the bus and any
+ * application that logs them (elements/peerjsstrangers measured 1000
+ * messages in 10 s, 271 in one second). So the errors of one type about
+ * one peer are posted at most ERROR_BURST times per ERROR_WINDOW_US; the
+ * others are counted (and logged at LOG level), and the next one posted
+ * carries `suppressed`, how many were not (docs/elements.md). Errors
+ * about no peer (the server, our own sends) are not limited. */
+#define ERROR_BURST 10
+#define ERROR_WINDOW_US G_USEC_PER_SEC
+/* distinct (type, peer) kept per element: a stranger may change IDs */
+#define ERROR_KEYS_MAX 256
+
+typedef struct
+{
+  gint64 window_start;
+  guint posted;
+  guint suppressed;
+} ErrorRate;
+
+static GMutex error_rate_lock;
+static GQuark error_rate_quark;
+
+/* Whether this error may be posted now; @suppressed: how many of its kind
+ * were not posted since the last one that was. */
+static gboolean
+error_rate_allows (GstElement * element, const gchar * type,
+    const gchar * peer_id, guint * suppressed)
+{
+  gint64 now = g_get_monotonic_time ();
+  GHashTable *rates;
+  ErrorRate *rate;
+  gchar *key;
+  gboolean allowed = TRUE;
+
+  *suppressed = 0;
+  if (!peer_id || !*peer_id)
+    return TRUE;
+
+  key = g_strdup_printf ("%s\n%s", type, peer_id);
+  g_mutex_lock (&error_rate_lock);
+  if (!error_rate_quark)
+    error_rate_quark = g_quark_from_static_string ("peerjs-error-rate");
+  rates = g_object_get_qdata (G_OBJECT (element), error_rate_quark);
+  if (!rates) {
+    rates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    g_object_set_qdata_full (G_OBJECT (element), error_rate_quark, rates,
+        (GDestroyNotify) g_hash_table_unref);
+  }
+  rate = g_hash_table_lookup (rates, key);
+  if (!rate) {
+    if (g_hash_table_size (rates) >= ERROR_KEYS_MAX)
+      g_hash_table_remove_all (rates);
+    rate = g_new0 (ErrorRate, 1);
+    rate->window_start = now;
+    g_hash_table_insert (rates, key, rate);
+    key = NULL;
+  }
+  if (now - rate->window_start >= ERROR_WINDOW_US) {
+    rate->window_start = now;
+    rate->posted = 0;
+  }
+  if (rate->posted >= ERROR_BURST) {
+    rate->suppressed++;
+    allowed = FALSE;
+  } else {
+    rate->posted++;
+    *suppressed = rate->suppressed;
+    rate->suppressed = 0;
+  }
+  g_mutex_unlock (&error_rate_lock);
+  g_free (key);
+  return allowed;
+}
+
 void
 gst_peerjs_post_error (GstElement * element, const gchar * room_id,
     const gchar * type, const gchar * peer_id, const gchar * connection_id,
     const gchar * message)
 {
-  GstStructure *s = gst_structure_new ("peerjs-error",
+  GstStructure *s;
+  guint suppressed;
+
+  init_debug ();
+  if (!error_rate_allows (element, type, peer_id, &suppressed)) {
+    GST_LOG_OBJECT (element, "%s from '%s'%s%s (not posted: more than %d a "
+        "second): %s", type, peer_id, connection_id ? " on " : "",
+        connection_id ? connection_id : "", ERROR_BURST, message);
+    return;
+  }
+  s = gst_structure_new ("peerjs-error",
       "type", G_TYPE_STRING, type,
       "peer-id", G_TYPE_STRING, peer_id ? peer_id : "",
       "message", G_TYPE_STRING, message, NULL);
-
-  init_debug ();
   GST_INFO_OBJECT (element, "%s from '%s'%s%s: %s", type,
       GST_STR_NULL (peer_id), connection_id ? " on " : "",
       connection_id ? connection_id : "", message);
+  if (suppressed) {
+    GST_WARNING_OBJECT (element, "%u more %s errors from '%s' were not "
+        "posted (more than %d a second)", suppressed, type, peer_id,
+        ERROR_BURST);
+    gst_structure_set (s, "suppressed", G_TYPE_UINT, suppressed, NULL);
+  }
   if (connection_id)
     gst_structure_set (s, "connection-id", G_TYPE_STRING, connection_id, NULL);
   gst_peerjs_post (element, room_id, s);
