@@ -92,6 +92,12 @@ GST_DEBUG_CATEGORY_STATIC (peerjs_server_debug);
 /* libsoup drops a connection whose frame exceeds this many times
  * max-message-size; below it we can still answer "Message too large" */
 #define FRAME_LIMIT_FACTOR 4
+/* listen(2) backlog, `peer`'s (node's default). soup_server_listen() keeps
+ * GLib's default of 10: a burst of connections (every client of a game
+ * reconnecting after a restart, or an attacker opening a thousand) overflows
+ * it, the kernel drops the handshakes and honest clients waited up to a
+ * minute to register, or timed out (libs/serverabuse). */
+#define LISTEN_BACKLOG 511
 
 #define BANNER_JSON "{\"name\":\"PeerJS Server\",\"description\":" \
     "\"A server side element to broker connections between PeerJS " \
@@ -1221,6 +1227,26 @@ listener_port (SoupServer * soup)
   return port;
 }
 
+/* Listens on @address with LISTEN_BACKLOG: what soup_server_listen()
+ * does (SO_REUSEADDR, like libsoup), with a larger backlog. */
+static gboolean
+listen_address (GstPeerJSServer * self, GSocketAddress * address,
+    SoupServerListenOptions options, GError ** error)
+{
+  GSocket *sock = g_socket_new (g_socket_address_get_family (address),
+      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, error);
+  gboolean ok;
+
+  if (!sock)
+    return FALSE;
+  g_socket_set_listen_backlog (sock, LISTEN_BACKLOG);
+  ok = g_socket_bind (sock, address, TRUE, error)
+      && g_socket_listen (sock, error)
+      && soup_server_listen_socket (self->soup, sock, options, error);
+  g_object_unref (sock);
+  return ok;
+}
+
 /* Listens on every address @host stands for; with port 0 the first
  * listener picks the port and the others share it. */
 static gboolean
@@ -1239,7 +1265,7 @@ server_listen (GstPeerJSServer * self, GError ** error)
   for (l = addrs; l && ok; l = l->next) {
     GSocketAddress *address = g_inet_socket_address_new (l->data, port);
 
-    ok = soup_server_listen (self->soup, address, options, error);
+    ok = listen_address (self, address, options, error);
     g_object_unref (address);
     if (ok && port == 0)
       port = listener_port (self->soup);
