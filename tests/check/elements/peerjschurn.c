@@ -10,13 +10,13 @@
 /* Churn (issue 6, item 4): members join and leave a room that stays up,
  * and a room goes PLAYING <-> NULL next to a long-lived peer, media flowing
  * both ways in every cycle. After a warm-up cycle and at the end the test
- * measures what the cycles left behind in this process: GstObjects still
- * alive that a cycle created (the leaks tracer), threads, file descriptors,
- * resident memory; and the time of each cycle. The limits are the rows
- * `churn-*` of docs/reliability.md.
+ * measures what the cycles left behind in this process: live GstObjects by
+ * type (with the leaks tracer on), threads, file descriptors, resident
+ * memory and heap in use; and the time of each cycle. The limits are the
+ * rows `churn-*` of docs/reliability.md.
  *
  * PEERJS_CHURN_CYCLES sets the number of measured cycles (default
- * DEFAULT_CYCLES, so that CI runs this in well under a minute);
+ * DEFAULT_CYCLES: CI runs this, and under load a cycle takes up to 15 s);
  * tests/reliability/slow-churn.sh runs it with 50. */
 
 #include "peerjsmember.h"
