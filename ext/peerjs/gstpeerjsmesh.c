@@ -55,6 +55,10 @@ typedef struct
   GstPeerJSConnection *media;
   guint attempts;
   GSource *retry;
+  /* the newest OFFER of this member not answered yet, and the source that
+   * answers it once the session thread is idle (answer_offer) */
+  GstPeerJSMessage *offer;
+  GSource *answer;
   gboolean joined;
   gboolean watcher;             /* its call sends us nothing: no seat */
 } Member;
@@ -106,6 +110,8 @@ static void
 member_free (Member * m)
 {
   gst_peerjs_clear_source (&m->retry);
+  gst_peerjs_clear_source (&m->answer);
+  g_clear_pointer (&m->offer, gst_peerjs_message_free);
   g_clear_object (&m->media);
   g_free (m->id);
   g_free (m);
@@ -544,36 +550,18 @@ admit_member (GstPeerJSMesh * self, const GstPeerJSMessage * msg)
   return m;
 }
 
+/* Answers @msg, the newest OFFER of its member. Session thread. */
 static void
-answer_offer (GstPeerJSMesh * self, const GstPeerJSMessage * msg)
+answer_now (GstPeerJSMesh * self, const GstPeerJSMessage * msg)
 {
   GstPeerJSConnection *conn;
   GList *pending, *l;
-  gboolean duplicate;
   Member *m;
 
-  if (!(m = admit_member (self, msg)))
-    return;
   g_mutex_lock (&self->lock);
-  duplicate = m->media && g_strcmp0 (gst_peerjs_connection_get_id
-      (m->media), msg->connection_id) == 0;
+  m = lookup_member (self, msg->src);
   g_mutex_unlock (&self->lock);
-  if (duplicate) {
-    /* the OFFER of the call we have, again (replayed or relayed twice):
-     * answering it would tear the working call down; peerjs ignores it
-     * too */
-    GST_WARNING_OBJECT (self, "duplicate OFFER from '%s' for connection "
-        "'%s': ignored", msg->src, msg->connection_id);
-    return;
-  }
-  /* before accept_offer () closes the call this one replaces: an offer we
-   * cannot answer must not cost the call that works */
-  if (!gst_peerjs_connection_offer_is_usable (msg->sdp)) {
-    gst_peerjs_post_error (self->element, self->room_id, "webrtc", msg->src,
-        msg->connection_id, "unreadable SDP in the OFFER");
-    return;
-  }
-  if (!accept_offer (self, m, msg))
+  if (!m || !accept_offer (self, m, msg))
     return;
 
   conn = gst_peerjs_connection_new_answer (&self->conn_config, msg);
@@ -608,6 +596,93 @@ answer_offer (GstPeerJSMesh * self, const GstPeerJSMessage * msg)
     return;
   }
   gst_object_unref (conn);
+}
+
+static void
+queued_offer_cb (GstObject * owner, const gchar * peer_id, GSource * source)
+{
+  GstPeerJSMesh *self = GST_PEERJS_MESH (owner);
+  GstPeerJSMessage *offer = NULL;
+  Member *m;
+
+  g_mutex_lock (&self->lock);
+  m = lookup_member (self, peer_id);
+  if (m && m->answer == source) {
+    g_source_unref (m->answer);
+    m->answer = NULL;
+    offer = g_steal_pointer (&m->offer);
+  }
+  g_mutex_unlock (&self->lock);
+  if (offer) {
+    answer_now (self, offer);
+    gst_peerjs_message_free (offer);
+  }
+}
+
+/* A member's OFFER. Each answer builds a webrtcbin and tears down the call
+ * it replaces, which takes longer than a member calling again and again
+ * takes to send the next OFFER (a flapping client, or a hostile one with a
+ * member's ID: 100 OFFERs a second in elements/peerjsstrangers). Answered
+ * at once, the OFFERs queued up in the socket, and as the closed
+ * connections are only freed once this thread gets to their queued
+ * notifications, about 1000 webrtcbins (1000 threads, 350 MB) were alive
+ * at once and the room took 46 s to catch up. So an OFFER is only noted
+ * here and answered by an idle-priority source, when the session thread has
+ * read everything there is: of the OFFERs a member sent meanwhile only the
+ * newest is answered (as peerjs keeps a caller's newest call), the others
+ * get a peerjs-error. Session thread. */
+static void
+answer_offer (GstPeerJSMesh * self, const GstPeerJSMessage * msg)
+{
+  GstPeerJSMessage *superseded = NULL;
+  gboolean duplicate;
+  Member *m;
+
+  if (!(m = admit_member (self, msg)))
+    return;
+  g_mutex_lock (&self->lock);
+  duplicate = (m->media && g_strcmp0 (gst_peerjs_connection_get_id
+          (m->media), msg->connection_id) == 0) || (m->offer
+      && g_strcmp0 (m->offer->connection_id, msg->connection_id) == 0);
+  g_mutex_unlock (&self->lock);
+
+  if (duplicate) {
+    /* the OFFER of the call we have, again (replayed or relayed twice):
+     * answering it would tear the working call down; peerjs ignores it
+     * too */
+    GST_WARNING_OBJECT (self, "duplicate OFFER from '%s' for connection "
+        "'%s': ignored", msg->src, msg->connection_id);
+    return;
+  }
+  /* before accept_offer () closes the call this one replaces: an offer we
+   * cannot answer must not cost the call that works */
+  if (!gst_peerjs_connection_offer_is_usable (msg->sdp)) {
+    gst_peerjs_post_error (self->element, self->room_id, "webrtc", msg->src,
+        msg->connection_id, "unreadable SDP in the OFFER");
+    return;
+  }
+
+  g_mutex_lock (&self->lock);
+  m = lookup_member (self, msg->src);
+  if (!m || self->stopped) {
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  superseded = m->offer;
+  m->offer = gst_peerjs_message_copy (msg);
+  if (!m->answer) {
+    m->answer = gst_peerjs_peer_timeout_add (self->context, 0,
+        GST_OBJECT (self), m->id, queued_offer_cb);
+    g_source_set_priority (m->answer, G_PRIORITY_DEFAULT_IDLE);
+  }
+  g_mutex_unlock (&self->lock);
+
+  if (superseded) {
+    gst_peerjs_post_error (self->element, self->room_id, "rejected-call",
+        superseded->src, superseded->connection_id, "a newer OFFER from the "
+        "same peer came before this one was answered");
+    gst_peerjs_message_free (superseded);
+  }
 }
 
 /* An ANSWER or CANDIDATE for one of our connections. */
