@@ -59,6 +59,7 @@ typedef struct
 } Client;
 
 static GUri *uri;
+static GMainContext *context;
 
 static void
 client_open (GstPeerJSServer * server, Client * c, const gchar * query)
@@ -154,25 +155,25 @@ pick (Client * clients, guint n, guint8 op)
 }
 
 int
+LLVMFuzzerInitialize (int *argc, char ***argv)
+{
+  gst_init (NULL, NULL);
+  gst_peerjs_init ();
+  uri = g_uri_parse ("ws://127.0.0.1/peerjs", G_URI_FLAGS_NONE, NULL);
+  /* the connections attach their I/O to the thread-default context,
+   * which runs only at the end of an input */
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+  return 0;
+}
+
+int
 LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
 {
-  static gsize initialised = 0;
-  static GMainContext *context;
   GstPeerJSServer *server;
   Client clients[MAX_SOCKETS];
   guint n = 0, i;
   size_t pos = 0;
-
-  if (g_once_init_enter (&initialised)) {
-    gst_init (NULL, NULL);
-    gst_peerjs_init ();
-    uri = g_uri_parse ("ws://127.0.0.1/peerjs", G_URI_FLAGS_NONE, NULL);
-    /* the connections attach their I/O to the thread-default context,
-     * which runs only at the end of an input */
-    context = g_main_context_new ();
-    g_main_context_push_thread_default (context);
-    g_once_init_leave (&initialised, 1);
-  }
 
   memset (clients, 0, sizeof (clients));
   server = gst_peerjs_server_new ();

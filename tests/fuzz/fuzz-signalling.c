@@ -159,19 +159,21 @@ claim_all (GstPeerJSSession * session, Observer * obs)
 }
 
 int
+LLVMFuzzerInitialize (int *argc, char ***argv)
+{
+  gst_init (NULL, NULL);
+  gst_peerjs_init ();
+  return 0;
+}
+
+int
 LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
 {
-  static gsize initialised = 0;
   GstPeerJSSession *session;
   Observer obs = { 0, };
   guint8 flags;
   gsize max_size, pos;
 
-  if (g_once_init_enter (&initialised)) {
-    gst_init (NULL, NULL);
-    gst_peerjs_init ();
-    g_once_init_leave (&initialised, 1);
-  }
   if (size < 1)
     return 0;
   flags = data[0];

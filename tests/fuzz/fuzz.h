@@ -30,4 +30,9 @@
 
 int LLVMFuzzerTestOneInput (const uint8_t * data, size_t size);
 
+/* Optional one-time setup, which libFuzzer calls before the first input
+ * and replay.c before it forks a child per input (so that each child
+ * does not pay for, e.g., gst_init() again). */
+int LLVMFuzzerInitialize (int *argc, char ***argv) __attribute__ ((weak));
+
 #endif /* __GST_PEERJS_FUZZ_H__ */

@@ -101,6 +101,8 @@ main (int argc, char **argv)
     fprintf (stderr, "usage: %s DIR_OR_FILE...\n", argv[0]);
     return 2;
   }
+  if (LLVMFuzzerInitialize)
+    LLVMFuzzerInitialize (&argc, &argv);
 
   for (i = 1; i < argc; i++) {
     if (g_file_test (argv[i], G_FILE_TEST_IS_DIR)) {
