@@ -493,13 +493,21 @@ dispatch (GstPeerJSSession * self, const GstPeerJSMessage * msg)
     case GST_PEERJS_MESSAGE_ERROR:
     case GST_PEERJS_MESSAGE_ID_TAKEN:
     case GST_PEERJS_MESSAGE_INVALID_KEY:
-      if (self->awaiting_first_frame || msg->type != GST_PEERJS_MESSAGE_ERROR) {
+      if (self->awaiting_first_frame) {
         handle_refusal (self, msg);
-      } else {
+      } else if (msg->type == GST_PEERJS_MESSAGE_ERROR) {
         /* gst-peerjs-server answers a frame it could not read with an
          * ERROR and keeps the socket: report it, stay registered. */
         emit_error (self, GST_PEERJS_ERROR_SERVER_ERROR, FALSE,
             "Server error: %s", GST_STR_NULL (msg->error_message));
+      } else {
+        /* ID-TAKEN and INVALID-KEY answer a registration (and the server
+         * closes the socket after them, so a real one comes again on the
+         * reconnect, as a refusal). While registered it is a broken or
+         * hostile server's: obeying would end the session for good with
+         * an ERROR, so it is reported, not obeyed. */
+        emit_error (self, GST_PEERJS_ERROR_SERVER_ERROR, FALSE,
+            "Unexpected %s while registered: ignored", msg->type_name);
       }
       return;
     case GST_PEERJS_MESSAGE_HEARTBEAT:
