@@ -895,6 +895,14 @@ GST_START_TEST (test_hostile_signalling)
   hostile (&run, "server ERROR while registered",
       g_strdup ("{\"type\":\"ERROR\",\"payload\":{\"msg\":\"boom\"}}"),
       "server-error", "boom", NULL);
+  /* refusals answer a registration: mid-session they must not end it */
+  hostile (&run, "ID-TAKEN while registered",
+      g_strdup ("{\"type\":\"ID-TAKEN\",\"payload\":{\"msg\":"
+          "\"ID is taken\"}}"), "server-error", "Unexpected ID-TAKEN", NULL);
+  hostile (&run, "INVALID-KEY while registered",
+      g_strdup ("{\"type\":\"INVALID-KEY\",\"payload\":{\"msg\":"
+          "\"Invalid key provided\"}}"), "server-error",
+      "Unexpected INVALID-KEY", NULL);
   /* a frame over the parser's limit that libsoup still takes: refused,
    * the socket stays */
   big = g_malloc (200 * 1024 + 1);
