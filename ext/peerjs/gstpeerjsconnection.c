@@ -1861,6 +1861,46 @@ kind_of_media (const GstSDPMedia * media, GstPeerJSTrackKind * kind)
 /* Answering: one send branch per offered m-line we have media for, with
  * the offered payload type, in the offer's order. */
 static gboolean
+offer_has_video (const GstSDPMessage * sdp)
+{
+  guint i;
+
+  for (i = 0; i < gst_sdp_message_medias_len (sdp); i++) {
+    GstPeerJSTrackKind kind;
+
+    if (kind_of_media (gst_sdp_message_get_media (sdp, i), &kind)
+        && kind == GST_PEERJS_TRACK_VIDEO)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Answering an offer whose video we receive but do not send: left alone,
+ * webrtcbin answers with a transceiver of its own, without do-nack, so the
+ * answer has no NACK feedback and no RTX and a lost video packet is never
+ * sent again (at 5 % loss the picture froze for seconds at a time:
+ * tests/reliability/slow-netem.sh). A receive-only transceiver with
+ * do-nack takes the m-line instead; its caps have no payload type, so
+ * they match the offer's whatever its numbers. */
+static void
+add_answer_recv_transceiver (GstPeerJSConnection * self)
+{
+  GstWebRTCRTPTransceiver *trans = NULL;
+  GstCaps *caps = recv_caps (self, GST_PEERJS_TRACK_VIDEO);
+  guint i;
+
+  for (i = 0; i < gst_caps_get_size (caps); i++)
+    gst_structure_remove_field (gst_caps_get_structure (caps, i), "payload");
+  g_signal_emit_by_name (self->webrtc, "add-transceiver",
+      GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, caps, &trans);
+  gst_caps_unref (caps);
+  if (!trans)
+    return;
+  g_object_set (trans, "do-nack", TRUE, NULL);
+  gst_object_unref (trans);
+}
+
+static gboolean
 prepare_answer (GstPeerJSConnection * self,
     const GstWebRTCSessionDescription * offer, GError ** error)
 {
@@ -1891,6 +1931,9 @@ prepare_answer (GstPeerJSConnection * self,
     }
     g_free (profile);
   }
+  if (self->type == GST_PEERJS_CONNECTION_MEDIA && self->receive
+      && !done[GST_PEERJS_TRACK_VIDEO] && offer_has_video (offer->sdp))
+    add_answer_recv_transceiver (self);
   return TRUE;
 }
 
