@@ -40,6 +40,7 @@
 #endif
 
 #include "gstpeerjsconnection.h"
+#include "gstpeerjsbwe.h"
 
 #include <gst/sdp/sdp.h>
 #include <gst/webrtc/webrtc.h>
@@ -423,12 +424,18 @@ clock_ms (void)
   return (guint32) (g_get_monotonic_time () / 1000);
 }
 
+static gboolean sends (GstPeerJSConnection * self, GstPeerJSTrackKind kind);
+
 static gboolean
 on_liveness_check (gpointer user_data)
 {
   GstPeerJSConnection *self = user_data;
   guint32 silent = clock_ms () - (guint32) g_atomic_int_get (&self->last_rx);
 
+  /* the same once-a-second tick paces the video we send to what the path
+   * carries (gstpeerjsbwe.c): a room's calls always watch liveness */
+  if (sends (self, GST_PEERJS_TRACK_VIDEO))
+    gst_peerjs_bwe_poll (self, self->fanout);
   if (silent < self->liveness_timeout)
     return G_SOURCE_CONTINUE;
   GST_WARNING_OBJECT (self, "nothing from the remote for %u ms", silent);
@@ -2186,6 +2193,8 @@ remove_elements (GstPeerJSConnection * self)
       gst_peerjs_fanout_release_branch (self->fanout, g_steal_pointer
           (&b->tee_pad));
   }
+  if (self->fanout)
+    gst_peerjs_bwe_forget (self, self->fanout);
 
   remove_element (self, self->webrtc);
 

@@ -96,6 +96,8 @@ struct _GstPeerJSFanout
 
   GMutex lock;
   guint video_bitrate_kbps;
+  GHashTable *path_kbps;        /* path -> its estimate (GUINT_TO_POINTER) */
+  guint applied_kbps;           /* what the encoder was told; 0: configured */
   gboolean enabled[2];          /* by GstPeerJSTrackKind */
   Track *tracks[2];             /* by GstPeerJSTrackKind */
 };
@@ -787,19 +789,33 @@ gst_peerjs_fanout_set_enabled (GstPeerJSFanout * self,
   }
 }
 
-void
-gst_peerjs_fanout_set_video_bitrate (GstPeerJSFanout * self, guint kbps)
+/* The configured bitrate, or less when a path carries less. Lock held. */
+static guint
+effective_video_bitrate (GstPeerJSFanout * self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint kbps = self->video_bitrate_kbps;
+
+  g_hash_table_iter_init (&iter, self->path_kbps);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    kbps = MIN (kbps, GPOINTER_TO_UINT (value));
+  return kbps;
+}
+
+/* Tells the encoder the effective bitrate if that changed. */
+static void
+apply_video_bitrate (GstPeerJSFanout * self, gboolean force)
 {
   GstElement *enc = NULL;
+  guint kbps;
 
-  g_return_if_fail (GST_IS_PEERJS_FANOUT (self));
-
-  if (!kbps)
-    kbps = GST_PEERJS_DEFAULT_VIDEO_BITRATE;
   g_mutex_lock (&self->lock);
-  self->video_bitrate_kbps = kbps;
-  if (self->tracks[GST_PEERJS_TRACK_VIDEO])
+  kbps = effective_video_bitrate (self);
+  if (self->tracks[GST_PEERJS_TRACK_VIDEO]
+      && (force || kbps != self->applied_kbps))
     enc = gst_object_ref (self->tracks[GST_PEERJS_TRACK_VIDEO]->encoder);
+  self->applied_kbps = kbps;
   g_mutex_unlock (&self->lock);
 
   if (!enc)
@@ -810,6 +826,48 @@ gst_peerjs_fanout_set_video_bitrate (GstPeerJSFanout * self, guint kbps)
   else
     g_object_set (enc, "target-bitrate", (gint) (kbps * 1000), NULL);
   gst_object_unref (enc);
+}
+
+void
+gst_peerjs_fanout_set_video_bitrate (GstPeerJSFanout * self, guint kbps)
+{
+  g_return_if_fail (GST_IS_PEERJS_FANOUT (self));
+
+  if (!kbps)
+    kbps = GST_PEERJS_DEFAULT_VIDEO_BITRATE;
+  g_mutex_lock (&self->lock);
+  self->video_bitrate_kbps = kbps;
+  g_mutex_unlock (&self->lock);
+  apply_video_bitrate (self, TRUE);
+}
+
+guint
+gst_peerjs_fanout_get_video_bitrate (GstPeerJSFanout * self)
+{
+  guint kbps;
+
+  g_return_val_if_fail (GST_IS_PEERJS_FANOUT (self), 0);
+
+  g_mutex_lock (&self->lock);
+  kbps = self->video_bitrate_kbps;
+  g_mutex_unlock (&self->lock);
+  return kbps;
+}
+
+void
+gst_peerjs_fanout_set_path_bitrate (GstPeerJSFanout * self,
+    gconstpointer path, guint kbps)
+{
+  g_return_if_fail (GST_IS_PEERJS_FANOUT (self));
+
+  g_mutex_lock (&self->lock);
+  if (kbps)
+    g_hash_table_insert (self->path_kbps, (gpointer) path,
+        GUINT_TO_POINTER (kbps));
+  else
+    g_hash_table_remove (self->path_kbps, path);
+  g_mutex_unlock (&self->lock);
+  apply_video_bitrate (self, FALSE);
 }
 
 static void
@@ -833,6 +891,7 @@ gst_peerjs_fanout_finalize (GObject * object)
     }
     track_free (track);
   }
+  g_hash_table_unref (self->path_kbps);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
@@ -842,6 +901,7 @@ static void
 gst_peerjs_fanout_init (GstPeerJSFanout * self)
 {
   g_mutex_init (&self->lock);
+  self->path_kbps = g_hash_table_new (NULL, NULL);
   self->enabled[GST_PEERJS_TRACK_AUDIO] = TRUE;
   self->enabled[GST_PEERJS_TRACK_VIDEO] = TRUE;
 }

@@ -105,6 +105,16 @@ void gst_peerjs_fanout_request_keyframe (GstPeerJSFanout * fanout);
 
 void gst_peerjs_fanout_set_video_bitrate (GstPeerJSFanout * fanout, guint kbps);
 
+/* The configured video bitrate (kbit/s). */
+guint gst_peerjs_fanout_get_video_bitrate (GstPeerJSFanout * fanout);
+
+/* What the path to one receiver (@path: a key, its connection) carries,
+ * in kbit/s, from its bandwidth estimate (gstpeerjsbwe.c); 0 forgets it.
+ * The encoder runs at the lowest of these and the configured bitrate.
+ * Any thread. */
+void gst_peerjs_fanout_set_path_bitrate (GstPeerJSFanout * fanout,
+    gconstpointer path, guint kbps);
+
 /* Switches the local track of @kind to black frames / silence and back
  * (any thread, remembered for an input added later). */
 void gst_peerjs_fanout_set_enabled (GstPeerJSFanout * fanout,

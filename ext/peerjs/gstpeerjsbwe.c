@@ -1,0 +1,274 @@
+/* GStreamer PeerJS
+ * Copyright (C) 2026 gst-peerjs contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* A send-side bandwidth estimate per connection, so that a link slower
+ * than video-bitrate degrades the picture instead of breaking it.
+ *
+ * webrtcbin 1.22 has no congestion control (no GCC, no REMB handling):
+ * the encoder sends video-bitrate whatever the path carries. Through a
+ * 1 Mbit/s link, 2 Mbit/s of VP8 lost half its packets in the queue and
+ * the receiver decoded nothing at all (tests/reliability/slow-netem.sh).
+ *
+ * What we have are the receiver reports about the video we send
+ * (remote-inbound-rtp in webrtcbin's statistics): the fraction of packets
+ * lost in the report's interval, and the round-trip time. The rule
+ * is the loss-based half of Google Congestion Control (RFC draft
+ * draft-ietf-rmcat-gcc-02, 6), plus a queueing-delay brake:
+ *
+ *   loss > 10 %                        rate *= 1 - loss / 2
+ *   RTT > the lowest seen + 100 ms     rate *= 0.85 (a queue is filling)
+ *   loss < 2 %                         rate *= 1.05, up to video-bitrate
+ *   otherwise                          rate stays
+ *
+ * between GST_PEERJS_BWE_MIN_KBPS and video-bitrate. One encoder serves
+ * every connection (gstpeerjsfanout.c), so it runs at the lowest estimate
+ * of them all. A report counts once: polled again before the next one
+ * arrives, nothing changes. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstpeerjsbwe.h"
+
+#include <gst/webrtc/webrtc.h>
+
+#define GST_CAT_DEFAULT peerjs_bwe_debug
+GST_DEBUG_CATEGORY_STATIC (GST_CAT_DEFAULT);
+
+#define LOSS_HIGH 0.10
+#define LOSS_LOW 0.02
+#define QUEUE_DELAY_S 0.100
+#define INCREASE 1.05
+#define DELAY_DECREASE 0.85
+
+typedef struct
+{
+  GMutex lock;
+  GstPeerJSFanout *fanout;
+  gboolean in_flight;
+  gdouble kbps;                 /* 0: not started */
+  gdouble min_rtt;              /* s, < 0: none yet */
+  gboolean have_last;
+  gdouble last_loss, last_rtt;  /* of the last report taken */
+} Bwe;
+
+static GQuark
+bwe_quark (void)
+{
+  static gsize q = 0;
+
+  if (g_once_init_enter (&q)) {
+    GST_DEBUG_CATEGORY_INIT (peerjs_bwe_debug, "peerjsbwe", 0,
+        "PeerJS send-side bandwidth estimate");
+    g_once_init_leave (&q, g_quark_from_static_string ("gst-peerjs-bwe"));
+  }
+  return (GQuark) q;
+}
+
+static void
+bwe_free (Bwe * bwe)
+{
+  gst_clear_object (&bwe->fanout);
+  g_mutex_clear (&bwe->lock);
+  g_free (bwe);
+}
+
+/* The latest receiver report about our video: the fraction of packets
+ * lost in its interval and the round-trip time (s, 0: none). */
+typedef struct
+{
+  gboolean found;
+  gdouble loss;
+  gdouble rtt;
+} Report;
+
+static const GstStructure *
+stats_entry (const GValue * v, GstWebRTCStatsType * type)
+{
+  const GstStructure *s;
+
+  if (!G_VALUE_HOLDS (v, GST_TYPE_STRUCTURE))
+    return NULL;
+  s = gst_value_get_structure (v);
+  if (!gst_structure_get_enum (s, "type", GST_TYPE_WEBRTC_STATS_TYPE,
+          (gint *) type))
+    return NULL;
+  return s;
+}
+
+/* With max-bundle webrtcbin 1.22 lists each SSRC under every transceiver
+ * with that transceiver's "kind": the clock rate of our source tells
+ * (video: 90 kHz). */
+static gboolean
+is_video_source (const GstStructure * s)
+{
+  const GValue *v = gst_structure_get_value (s, "gst-rtpsource-stats");
+  gint rate = 0;
+
+  return v && G_VALUE_HOLDS (v, GST_TYPE_STRUCTURE)
+      && gst_structure_get_int (gst_value_get_structure (v), "clock-rate",
+      &rate) && rate == 90000;
+}
+
+static void
+collect (const GstStructure * all, Report * r)
+{
+  guint i, n = gst_structure_n_fields (all);
+  GHashTable *video = g_hash_table_new (NULL, NULL);
+  GstWebRTCStatsType type;
+  const GstStructure *s;
+  guint ssrc;
+
+  /* our video SSRCs */
+  for (i = 0; i < n; i++) {
+    s = stats_entry (gst_structure_get_value (all,
+            gst_structure_nth_field_name (all, i)), &type);
+    if (s && type == GST_WEBRTC_STATS_OUTBOUND_RTP && is_video_source (s)
+        && gst_structure_get_uint (s, "ssrc", &ssrc))
+      g_hash_table_add (video, GUINT_TO_POINTER (ssrc));
+  }
+  /* the receiver's reports about them */
+  for (i = 0; i < n; i++) {
+    gdouble loss = 0, rtt = 0;
+
+    s = stats_entry (gst_structure_get_value (all,
+            gst_structure_nth_field_name (all, i)), &type);
+    if (!s || type != GST_WEBRTC_STATS_REMOTE_INBOUND_RTP
+        || !gst_structure_get_uint (s, "ssrc", &ssrc)
+        || !g_hash_table_contains (video, GUINT_TO_POINTER (ssrc))
+        || !gst_structure_get_double (s, "fraction-lost", &loss))
+      continue;
+    gst_structure_get_double (s, "round-trip-time", &rtt);
+    r->found = TRUE;
+    r->loss = MAX (r->loss, CLAMP (loss, 0.0, 1.0));
+    r->rtt = MAX (r->rtt, MAX (rtt, 0.0));
+  }
+  g_hash_table_unref (video);
+}
+
+static void
+on_stats (GstPeerJSConnection * conn, const GstStructure * stats,
+    gpointer user_data)
+{
+  Bwe *bwe = g_object_get_qdata (G_OBJECT (conn), bwe_quark ());
+  Report r = { 0, };
+  gdouble before, min_rtt;
+  guint max_kbps, kbps;
+  const gchar *why;
+  GstPeerJSFanout *fanout;
+
+  if (!bwe)
+    return;
+  if (stats)
+    collect (stats, &r);
+
+  g_mutex_lock (&bwe->lock);
+  bwe->in_flight = FALSE;
+  if (!r.found || !bwe->fanout) {
+    g_mutex_unlock (&bwe->lock);
+    GST_LOG_OBJECT (conn, "no receiver report about our video yet");
+    return;
+  }
+  /* a report counts once: each has its own round-trip time (its delay
+   * since our last sender report differs), so the same figures again are
+   * the same report */
+  if (bwe->have_last && r.loss == bwe->last_loss && r.rtt == bwe->last_rtt) {
+    g_mutex_unlock (&bwe->lock);
+    GST_LOG_OBJECT (conn, "no new receiver report");
+    return;
+  }
+  bwe->have_last = TRUE;
+  bwe->last_loss = r.loss;
+  bwe->last_rtt = r.rtt;
+
+  max_kbps = gst_peerjs_fanout_get_video_bitrate (bwe->fanout);
+  if (bwe->kbps <= 0)
+    bwe->kbps = max_kbps;
+  before = bwe->kbps;
+  if (r.rtt > 0 && (bwe->min_rtt < 0 || r.rtt < bwe->min_rtt))
+    bwe->min_rtt = r.rtt;
+
+  if (r.loss > LOSS_HIGH) {
+    bwe->kbps *= 1.0 - r.loss / 2.0;
+    why = "loss";
+  } else if (r.rtt > 0 && r.rtt > bwe->min_rtt + QUEUE_DELAY_S) {
+    bwe->kbps *= DELAY_DECREASE;
+    why = "queueing delay";
+  } else if (r.loss < LOSS_LOW) {
+    bwe->kbps *= INCREASE;
+    why = "no loss";
+  } else {
+    why = "some loss";
+  }
+  bwe->kbps = CLAMP (bwe->kbps, GST_PEERJS_BWE_MIN_KBPS, (gdouble) max_kbps);
+  kbps = (guint) bwe->kbps;
+  min_rtt = bwe->min_rtt;
+  fanout = gst_object_ref (bwe->fanout);
+  g_mutex_unlock (&bwe->lock);
+
+  GST_DEBUG_OBJECT (conn, "report: loss %.3f, rtt %.0f ms (lowest %.0f): "
+      "%s, %.0f -> %u kbit/s", r.loss, r.rtt * 1000.0, min_rtt * 1000.0,
+      why, before, kbps);
+  gst_peerjs_fanout_set_path_bitrate (fanout, conn, kbps);
+  gst_object_unref (fanout);
+}
+
+void
+gst_peerjs_bwe_poll (GstPeerJSConnection * conn, GstPeerJSFanout * fanout)
+{
+  GQuark q = bwe_quark ();
+  Bwe *bwe;
+
+  g_return_if_fail (GST_IS_PEERJS_CONNECTION (conn));
+  g_return_if_fail (GST_IS_PEERJS_FANOUT (fanout));
+
+  bwe = g_object_get_qdata (G_OBJECT (conn), q);
+  if (!bwe) {
+    bwe = g_new0 (Bwe, 1);
+    g_mutex_init (&bwe->lock);
+    bwe->fanout = gst_object_ref (fanout);
+    bwe->min_rtt = -1;
+    /* the connection's thread is the only one that polls: no race */
+    g_object_set_qdata_full (G_OBJECT (conn), q, bwe,
+        (GDestroyNotify) bwe_free);
+  }
+  g_mutex_lock (&bwe->lock);
+  if (bwe->in_flight || !bwe->fanout) {
+    g_mutex_unlock (&bwe->lock);
+    GST_LOG_OBJECT (conn, "not polling: %s", bwe->fanout ? "a request is "
+        "pending" : "forgotten");
+    return;
+  }
+  bwe->in_flight = TRUE;
+  g_mutex_unlock (&bwe->lock);
+
+  if (!gst_peerjs_connection_request_stats (conn, on_stats, NULL, NULL)) {
+    g_mutex_lock (&bwe->lock);
+    bwe->in_flight = FALSE;
+    g_mutex_unlock (&bwe->lock);
+  }
+}
+
+void
+gst_peerjs_bwe_forget (GstPeerJSConnection * conn, GstPeerJSFanout * fanout)
+{
+  Bwe *bwe;
+
+  g_return_if_fail (GST_IS_PEERJS_CONNECTION (conn));
+
+  bwe = g_object_get_qdata (G_OBJECT (conn), bwe_quark ());
+  if (bwe) {
+    g_mutex_lock (&bwe->lock);
+    gst_clear_object (&bwe->fanout);
+    g_mutex_unlock (&bwe->lock);
+  }
+  if (fanout)
+    gst_peerjs_fanout_set_path_bitrate (fanout, conn, 0);
+}
