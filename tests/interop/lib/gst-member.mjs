@@ -186,6 +186,10 @@ export class GstMember extends GstProcess {
     if (o.statsMs) args.push('--stats-ms', String(o.statsMs));
     if (o.noLink) args.push('--no-link');
     if (o.pattern) args.push('--pattern', o.pattern);
+    if (o.width) args.push('--width', String(o.width));              // test video size and rate
+    if (o.height) args.push('--height', String(o.height));
+    if (o.fps) args.push('--fps', String(o.fps));
+    if (o.noVideo) args.push('--no-video');                          // send no video (audio only)
     if (o.volume != null) args.push('--volume', String(o.volume));
     if (o.element) args.push('--element', o.element);                 // peerjssink | peerjssrc
     if (o.foregroundColor) args.push('--foreground-color', o.foregroundColor);   // solid colour, 0xAARRGGBB

@@ -17,6 +17,8 @@
 #   {"ev":"first-buffer","pad":"video_alice","caps":"video/x-raw,…"}
 #   {"ev":"pad-removed","pad":"video_alice"}
 #   {"ev":"stats","pads":{"video_alice":{"buffers":N,"pts_ms":…,…},"audio_alice":{…,"rms_db":…,"max_rms_db":…,"loud":N}}}
+#                     a pad's "max_gap_ms" is its longest gap between buffers,
+#                     "freezes"/"freeze_ms" count the gaps over --freeze-ms (100)
 #   {"ev":"warning"|"error","message":…,"debug":…}   an error of an element inside
 #                                                    the room (inside_room) does not stop us
 #   {"ev":"exit","code":N}
@@ -443,6 +445,14 @@ class Member:
             n = lst.length() if lst else 0
             buf = lst.get(0) if n else None
         st["buffers"] += n
+        # freezes (slow-netem.sh): a gap between two buffers longer than
+        # --freeze-ms; its whole length counts as frozen time
+        if st["last_at"] is not None:
+            gap = t - st["last_at"]
+            st["max_gap_ms"] = max(gap, st.get("max_gap_ms", 0.0))
+            if gap > self.args.freeze_ms:
+                st["freezes"] = st.get("freezes", 0) + 1
+                st["freeze_ms"] = st.get("freeze_ms", 0.0) + gap
         st["last_at"] = t
         if buf is not None and buf.pts != Gst.CLOCK_TIME_NONE:
             st["pts_ms"] = buf.pts / Gst.MSECOND
@@ -669,6 +679,8 @@ def main():
     p.add_argument("--no-video", action="store_true")
     p.add_argument("--no-audio", action="store_true")
     p.add_argument("--stats-ms", type=int, default=500)
+    p.add_argument("--freeze-ms", type=float, default=100.0,
+                   help="a gap between buffers of a pad longer than this counts in its stats' freezes/freeze_ms")
     p.add_argument("--no-link", action="store_true", help="leave the remote pads unlinked (still counted)")
     p.add_argument("--element", default="peerjsroom", choices=["peerjsroom", "peerjssink", "peerjssrc"])
     p.add_argument("--foreground-color", help="solid-colour video, 0xAARRGGBB")
