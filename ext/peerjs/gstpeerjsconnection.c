@@ -1036,8 +1036,8 @@ handle_candidate (GstPeerJSConnection * self, const GstPeerJSMessage * msg)
   }
   /* Connected: a pair works, and with no ICE restart a new candidate
    * cannot help. Bogus ones (a hostile server relays a flood for a live
-   * call) only give libnice pairs to check: 20000 of them, uncapped,
-   * stalled the call's video for 6 to 10 s here (elements/peerjshostile). */
+   * call) would only give libnice pairs to check and keep: uncapped, all
+   * 20000 of elements/peerjshostile's flood reached it. */
   if (connected) {
     GST_DEBUG_OBJECT (self, "connected: ignoring a late remote candidate");
     return;

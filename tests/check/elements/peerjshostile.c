@@ -370,6 +370,7 @@ inject (Proxy * proxy, const gchar * peer_id, gchar * frame)
 static GMutex warn_lock;
 static GHashTable *watched;     /* needle -> count */
 static guint warnings;
+static guint candidates_applied;        /* handed to webrtcbin (LOG lines) */
 
 static void
 count_warning (GstDebugCategory * category, GstDebugLevel level,
@@ -380,6 +381,13 @@ count_warning (GstDebugCategory * category, GstDebugLevel level,
   gpointer key, value;
   const gchar *text;
 
+  if (level == GST_LEVEL_LOG && g_str_equal (gst_debug_category_get_name
+          (category), "peerjsconnection")) {
+    text = gst_debug_message_get (message);
+    if (text && g_str_has_prefix (text, "remote candidate "))
+      g_atomic_int_inc (&candidates_applied);
+    return;
+  }
   if (level > GST_LEVEL_WARNING)
     return;
   text = gst_debug_message_get (message);
@@ -410,6 +418,19 @@ warnings_of (const gchar * needle)
   n = GPOINTER_TO_UINT (g_hash_table_lookup (watched, needle));
   g_mutex_unlock (&warn_lock);
   return n;
+}
+
+static GstDebugCategory *
+debug_category (const gchar * name)
+{
+  GSList *categories = gst_debug_get_all_categories (), *l;
+  GstDebugCategory *found = NULL;
+
+  for (l = categories; l && !found; l = l->next)
+    if (g_str_equal (gst_debug_category_get_name (l->data), name))
+      found = l->data;
+  g_slist_free (categories);
+  return found;
 }
 
 static void
@@ -815,6 +836,8 @@ GST_START_TEST (test_hostile_signalling)
   gdouble rss0, rss1, rss2, gap_ms = 0;
   gint64 t0, recover_ms;
   guint i, sockets, held;
+  GstDebugCategory *conn_debug;
+  GstDebugLevel conn_level;
   Expect reopen;
 
   proxy = proxy_start (gst_peerjs_server_get_port (server));
@@ -955,6 +978,12 @@ GST_START_TEST (test_hostile_signalling)
   phase_done (&gap_ab, &gap_ba, "offers and answers", &gap_ms);
 
   /* ---- candidate floods ---- */
+  /* what reaches webrtcbin: add_remote_candidate () logs each one */
+  conn_debug = debug_category ("peerjsconnection");
+  fail_unless (conn_debug != NULL);
+  conn_level = gst_debug_category_get_threshold (conn_debug);
+  gst_debug_category_set_threshold (conn_debug, GST_LEVEL_LOG);
+  g_atomic_int_set (&candidates_applied, 0);
   rss0 = rss_mb ();
   watch_warning ("too many remote candidates");
   frames = g_ptr_array_new_with_free_func (g_free);
@@ -997,6 +1026,9 @@ GST_START_TEST (test_hostile_signalling)
   fail_unless_equals_int (inject_frames (proxy, "alice", frames), FLOOD);
   flood_handled (proxy, "FLOOD-END-2");
   rss2 = rss_mb ();
+  gst_debug_category_set_threshold (conn_debug, conn_level);
+  GST_INFO ("%u of the live call's bogus candidates reached webrtcbin",
+      g_atomic_int_get (&candidates_applied));
   held = held_for_unknown (proxy_uri, 200);
   GST_INFO ("%u messages held for 200 unknown connections", held);
   GST_INFO ("RSS %.1f MB, after the floods %.1f MB, after the second %.1f MB",
@@ -1061,6 +1093,8 @@ GST_START_TEST (test_hostile_signalling)
   fail_unless (reliability_check ("signalling-hostile-gap", gap_ms, "ms"));
   fail_unless (reliability_check ("signalling-flood-rss", rss2 - rss0, "MB"));
   fail_unless (reliability_check ("signalling-flood-held", held, ""));
+  fail_unless (reliability_check ("signalling-flood-ice-candidates",
+          g_atomic_int_get (&candidates_applied), ""));
   fail_unless (reliability_check ("signalling-giant-frame-recovery",
           recover_ms, "ms"));
 
