@@ -30,7 +30,8 @@
  *
  * Where `peer` misbehaves the server does better: a malformed or oversized
  * frame is answered with an `ERROR` message and the socket keeps working,
- * and queues and idle sockets are bounded.
+ * queues and idle sockets are bounded, and a connection that sends no
+ * request headers within 10 s is closed.
  *
  * The server runs in a thread of its own with its own #GMainContext:
  * gst_peerjs_server_start() returns once it listens,
@@ -98,6 +99,13 @@ GST_DEBUG_CATEGORY_STATIC (peerjs_server_debug);
  * it, the kernel drops the handshakes and honest clients waited up to a
  * minute to register, or timed out (libs/serverabuse). */
 #define LISTEN_BACKLOG 511
+/* How long a connection may take to send its request headers. libsoup has
+ * no such timeout: a client that connected and sent nothing (or a header a
+ * byte at a time) kept its socket for good, and enough of them take every
+ * file descriptor (libs/serverabuse test_idle_connections). node's HTTP
+ * server under `peer` allows 60 s; a PeerJS client sends its upgrade at
+ * once. */
+#define REQUEST_HEADERS_TIMEOUT_MS 10000
 
 #define BANNER_JSON "{\"name\":\"PeerJS Server\",\"description\":" \
     "\"A server side element to broker connections between PeerJS " \
@@ -1292,6 +1300,54 @@ server_init_state (GstPeerJSServer * self)
   g_queue_init (&self->unregistered);
 }
 
+#define REQUEST_TIMER_KEY "gst-peerjs-request-timer"
+
+static gboolean
+on_request_timeout (gpointer user_data)
+{
+  SoupServerMessage *msg = user_data;
+  GSocket *sock = soup_server_message_get_socket (msg);
+
+  GST_INFO ("no request from %s in %u ms, closing the connection",
+      GST_STR_NULL (soup_server_message_get_remote_host (msg)),
+      REQUEST_HEADERS_TIMEOUT_MS);
+  /* libsoup then sees the connection end and cleans up after it */
+  if (sock)
+    g_socket_shutdown (sock, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+destroy_request_timer (gpointer source)
+{
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+static void
+on_request_got_headers (SoupServerMessage * msg, gpointer user_data)
+{
+  g_object_set_data (G_OBJECT (msg), REQUEST_TIMER_KEY, NULL);
+}
+
+/* A connection is waiting for a request (new, or kept alive): it has
+ * REQUEST_HEADERS_TIMEOUT_MS to send the headers. The timer lives as long
+ * as the message, which it does not keep alive. */
+static void
+on_request_started (SoupServer * soup, SoupServerMessage * msg,
+    gpointer user_data)
+{
+  GstPeerJSServer *self = user_data;
+  GSource *timer = g_timeout_source_new (REQUEST_HEADERS_TIMEOUT_MS);
+
+  g_source_set_callback (timer, on_request_timeout, msg, NULL);
+  g_source_attach (timer, self->context);
+  g_object_set_data_full (G_OBJECT (msg), REQUEST_TIMER_KEY, timer,
+      destroy_request_timer);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_request_got_headers),
+      NULL);
+}
+
 static gboolean
 server_open (GstPeerJSServer * self, GError ** error)
 {
@@ -1303,6 +1359,8 @@ server_open (GstPeerJSServer * self, GError ** error)
   soup_server_remove_websocket_extension (self->soup,
       SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
   soup_server_add_handler (self->soup, NULL, on_http_request, self, NULL);
+  g_signal_connect (self->soup, "request-started",
+      G_CALLBACK (on_request_started), self);
   soup_server_add_websocket_handler (self->soup, NULL, NULL, NULL,
       on_websocket, self, NULL);
 

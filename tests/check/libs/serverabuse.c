@@ -609,22 +609,100 @@ honest_finish (Honest * h, const gchar * register_id, const gchar * relay_id,
 }
 
 /* ------------------------------------------------------------------ */
+/* Plain sockets                                                      */
+
+/* @n non-blocking TCP connections to the server, nothing sent. */
+static GSocket **
+raw_connect (guint n)
+{
+  GInetAddress *loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *addr = g_inet_socket_address_new (loopback, port);
+  GSocket **socks = g_new0 (GSocket *, n);
+  guint i;
+
+  for (i = 0; i < n; i++) {
+    GError *error = NULL;
+
+    socks[i] = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+        G_SOCKET_PROTOCOL_TCP, &error);
+    fail_unless (socks[i] != NULL);
+    g_socket_set_blocking (socks[i], FALSE);
+    if (!g_socket_connect (socks[i], addr, NULL, &error)) {
+      fail_unless (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PENDING),
+          "connect: %s", error->message);
+      g_error_free (error);
+    }
+  }
+  g_object_unref (addr);
+  g_object_unref (loopback);
+  return socks;
+}
+
+/* How many of @socks the server has not closed (no end of stream) by
+ * @deadline (monotonic µs), or by now when that is later: every socket is
+ * looked at at least once. Frees them. */
+static guint
+raw_still_open (GSocket ** socks, guint n, gint64 deadline)
+{
+  GPollFD *fds = g_new0 (GPollFD, n);
+  gboolean *closed = g_new0 (gboolean, n);
+  guint i, n_closed = 0;
+
+  deadline = MAX (deadline, g_get_monotonic_time () + G_USEC_PER_SEC);
+  while (n_closed < n && g_get_monotonic_time () < deadline) {
+    for (i = 0; i < n; i++) {
+      fds[i].fd = g_socket_get_fd (socks[i]);
+      fds[i].events = closed[i] ? 0 : G_IO_IN;
+      fds[i].revents = 0;
+    }
+    g_poll (fds, n, 100);
+    for (i = 0; i < n; i++) {
+      GError *error = NULL;
+      gchar buf[256];
+      gssize got;
+
+      if (closed[i] || !(fds[i].revents & (G_IO_IN | G_IO_HUP | G_IO_ERR)))
+        continue;
+      got = g_socket_receive (socks[i], buf, sizeof (buf), NULL, &error);
+      if (got == 0 || (got < 0 && !g_error_matches (error, G_IO_ERROR,
+                  G_IO_ERROR_WOULD_BLOCK))) {
+        closed[i] = TRUE;
+        n_closed++;
+      }
+      g_clear_error (&error);
+    }
+  }
+  for (i = 0; i < n; i++)
+    g_object_unref (socks[i]);
+  g_free (socks);
+  g_free (fds);
+  g_free (closed);
+  return n - n_closed;
+}
+
+/* ------------------------------------------------------------------ */
 /* A thousand sockets                                                 */
 
 /* 1000 connections refused (no credentials, a wrong key), then 1000
  * registered clients, then 1000 more that give up their ID with LEAVE and
- * keep their socket (unregistered): 2000 open sockets on the server. */
+ * keep their socket (unregistered): 2000 open sockets on the server.
+ * Meanwhile 1000 plain TCP connections send nothing: the server closes
+ * them after its 10 s request timeout (it kept them for good before). */
 GST_START_TEST (test_thousand_sockets)
 {
   Client *refused[N_ABUSERS], *registered[N_ABUSERS], *unregistered[N_ABUSERS];
   Bulk bulk;
   Honest h;
   gdouble rss_before, rss_after;
-  guint i, unanswered = 0;
+  guint i, unanswered = 0, idle_open;
+  GSocket **idle;
+  gint64 idle_since;
 
   start_server (NULL);
   honest_start (&h);
   rss_before = rss_mb ();
+  idle = raw_connect (N_ABUSERS);
+  idle_since = g_get_monotonic_time ();
 
   /* refused: ERROR, then the server closes */
   for (i = 0; i < N_ABUSERS; i++)
@@ -684,6 +762,13 @@ GST_START_TEST (test_thousand_sockets)
       unanswered++;
   }
   GST_INFO ("RSS %.1f MB -> %.1f MB", rss_before, rss_after);
+  /* the idle ones: closed 10 s after they connected (plus slack for a
+   * loaded machine) */
+  idle_open =
+      raw_still_open (idle, N_ABUSERS, idle_since + 25 * G_USEC_PER_SEC);
+  GST_INFO ("%u idle connections still open after %.1f s", idle_open,
+      (g_get_monotonic_time () - idle_since) / 1e6);
+  fail_unless (reliability_check ("server-abuse-idle-open", idle_open, ""));
   fail_unless (reliability_check ("server-abuse-sockets-unanswered",
           unanswered, ""));
   fail_unless (reliability_check ("server-abuse-sockets-rss",
@@ -1154,7 +1239,7 @@ GST_START_TEST (test_limit_queue)
 
 GST_END_TEST;
 
-/* Both ends of up to 2000 sockets live in this process: raise the soft
+/* Both ends of up to 3000 sockets live in this process: raise the soft
  * limit on file descriptors to the hard one (1024 is a common default). */
 static void
 raise_fd_limit (void)
@@ -1165,9 +1250,9 @@ raise_fd_limit (void)
     rl.rlim_cur = rl.rlim_max;
     setrlimit (RLIMIT_NOFILE, &rl);
   }
-  if (getrlimit (RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 6 * N_ABUSERS)
+  if (getrlimit (RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 8 * N_ABUSERS)
     g_printerr ("serverabuse: only %lu file descriptors (ulimit -n), the "
-        "tests need %u\n", (gulong) rl.rlim_cur, 6 * N_ABUSERS);
+        "tests need %u\n", (gulong) rl.rlim_cur, 8 * N_ABUSERS);
 }
 
 static Suite *
