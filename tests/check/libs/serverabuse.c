@@ -145,6 +145,9 @@ run_for (guint ms)
 static gint log_invalid;        /* "invalid frame from" */
 static gint log_too_large;      /* "too large" */
 static gint log_rejecting;      /* "rejecting connection" */
+static gint log_socket_error;   /* "socket of …: <libsoup's error>" */
+static gint log_unregistered;   /* "too many unregistered sockets" */
+static gint log_idle;           /* "no request from" */
 
 static void
 count_log (GstDebugCategory * category, GstDebugLevel level,
@@ -162,6 +165,12 @@ count_log (GstDebugCategory * category, GstDebugLevel level,
     g_atomic_int_inc (&log_too_large);
   else if (strstr (text, "rejecting connection"))
     g_atomic_int_inc (&log_rejecting);
+  else if (g_str_has_prefix (text, "socket of "))
+    g_atomic_int_inc (&log_socket_error);
+  else if (strstr (text, "too many unregistered sockets"))
+    g_atomic_int_inc (&log_unregistered);
+  else if (strstr (text, "no request from"))
+    g_atomic_int_inc (&log_idle);
 }
 
 /* ------------------------------------------------------------------ */
@@ -567,6 +576,9 @@ setup (void)
   g_atomic_int_set (&log_invalid, 0);
   g_atomic_int_set (&log_too_large, 0);
   g_atomic_int_set (&log_rejecting, 0);
+  g_atomic_int_set (&log_socket_error, 0);
+  g_atomic_int_set (&log_unregistered, 0);
+  g_atomic_int_set (&log_idle, 0);
   gst_debug_set_active (TRUE);
   gst_debug_remove_log_function (gst_debug_log_default);
   gst_debug_add_log_function (count_log, NULL, NULL);
@@ -769,6 +781,7 @@ GST_START_TEST (test_thousand_sockets)
   GST_INFO ("%u idle connections still open after %.1f s", idle_open,
       (g_get_monotonic_time () - idle_since) / 1e6);
   fail_unless (reliability_check ("server-abuse-idle-open", idle_open, ""));
+  fail_unless ((guint) g_atomic_int_get (&log_idle) >= N_ABUSERS - idle_open);
   fail_unless (reliability_check ("server-abuse-sockets-unanswered",
           unanswered, ""));
   fail_unless (reliability_check ("server-abuse-sockets-rss",
@@ -988,6 +1001,8 @@ GST_START_TEST (test_malformed_and_giant_frames)
   g_free (giant);
   honest_during (&h, is_closed, mallory);
   GST_INFO ("giant frame: closed with code %u", mallory->close_code);
+  /* libsoup's reason, through the socket's "error" signal */
+  fail_unless (g_atomic_int_get (&log_socket_error) >= 1);
   fail_unless (mallory->close_code == 0
       || mallory->close_code == SOUP_WEBSOCKET_CLOSE_TOO_BIG
       || mallory->close_code == SOUP_WEBSOCKET_CLOSE_ABNORMAL);
@@ -1167,6 +1182,7 @@ GST_START_TEST (test_limit_unregistered)
       policy++;
   }
   GST_INFO ("%u open, %u closed with 1008", open, policy);
+  fail_unless_equals_int (g_atomic_int_get (&log_unregistered), policy);
   fail_unless_equals_int (policy, N_UNREGISTERED - open);
   fail_unless (reliability_check ("server-limit-unregistered-open", open, ""));
   fail_unless_equals_int (n_peers (), 2);
