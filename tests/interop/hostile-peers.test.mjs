@@ -29,6 +29,12 @@ setTimeout(() => {
   process.exit(1);
 }, FILE_TIMEOUT_MS).unref();
 
+// the rows of docs/reliability.md, by server kind
+const FIGURES = {
+  gst: { stranger: 'peers-browser-stranger-gst', garbage: 'peers-browser-garbage-errors-gst' },
+  peer: { stranger: 'peers-browser-stranger-peer', garbage: 'peers-browser-garbage-errors-peer' },
+}[KIND];
+
 let server, h, alice, eve, gst1, callA;
 const g = (fn) => withDiagnostics(() => h, fn);
 
@@ -87,7 +93,7 @@ test('(a) a stranger calls and opens a DataConnection: rejected, gets nothing', 
   const s = await gst1.stats();
   got.gstPads = Object.keys(s).filter((p) => /_eve$/.test(p)).length;
   console.log(`# (a) [${KIND}] what eve got and gave: ${JSON.stringify(got)}; ICE at eve ${st.iceConnectionState}`);
-  checkFigure(`peers-browser-stranger-${KIND}`, Object.values(got).reduce((a, b) => a + b, 0), '');
+  checkFigure(FIGURES.stranger, Object.values(got).reduce((a, b) => a + b, 0), '');
   await aliceStillPlays('(a)');
   eve.close(call).catch(() => {});
   eve.close(dc).catch(() => {});
@@ -118,7 +124,7 @@ test('(b) a member sends garbage frames: bounded errors, the connection stays', 
   assert.ok(errs.length > 0, 'gst1 reports the garbage');
   assert.equal(gst1.msgs('peerjs-data-connection', { 'connection-id': cid, state: 'closed' }, since).length, 0,
     'the connection stays open');
-  checkFigure(`peers-browser-garbage-errors-${KIND}`, perSecond, '/s');
+  checkFigure(FIGURES.garbage, perSecond, '/s');
   await aliceStillPlays('(b)');
   assert.equal(gst1.exit, null, 'gst1 still runs');
 }));
