@@ -87,6 +87,15 @@ resident_mb (void)
   return mb;
 }
 
+/* malloc'd and not freed (all arenas, and the chunks mmap'd alone) */
+static gdouble
+heap_mb (void)
+{
+  struct mallinfo2 mi = mallinfo2 ();
+
+  return (mi.uordblks + mi.hblkhd) / (1024.0 * 1024.0);
+}
+
 /* RSS after the allocator gave back what it can: without, the figure
  * says more about glibc's arenas (one per thread that allocated, up to 16
  * here) than about us. The heap in use (allocated and not freed) is the
@@ -94,14 +103,11 @@ resident_mb (void)
 static void
 usage_now (Usage * u)
 {
-  struct mallinfo2 mi;
-
   u->threads = count_entries ("/proc/self/task");
   u->fds = count_entries ("/proc/self/fd");
   malloc_trim (0);
   u->rss_mb = resident_mb ();
-  mi = mallinfo2 ();
-  u->heap_mb = (mi.uordblks + mi.hblkhd) / (1024.0 * 1024.0);
+  u->heap_mb = heap_mb ();
 }
 
 /* ---- live GstObjects ----
@@ -322,26 +328,42 @@ static void
 on_pad_added (GstElement * room, GstPad * pad, Sinks * s)
 {
   GstPad *peer;
+  GstElement *sink;
 
   if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
     return;
   /* connected after peerjsmember.c's handler: the sink is linked */
   peer = gst_pad_get_peer (pad);
   fail_unless (peer != NULL);
-  g_object_set_data_full (G_OBJECT (pad), "churn-sink",
-      gst_pad_get_parent_element (peer), gst_object_unref);
+  sink = gst_pad_get_parent_element (peer);
   gst_object_unref (peer);
+
+  g_mutex_lock (&s->lock);
+  /* The room adds a member's pads from a streaming thread and removes
+   * them from the thread that closes the connection: when the connection
+   * closes as its media arrives, "pad-removed" can come before (or while)
+   * "pad-added" for the same pad (seen once in 20 cycles). */
+  if (g_object_get_data (G_OBJECT (pad), "churn-removed"))
+    g_ptr_array_add (s->gone, sink);
+  else
+    g_object_set_data_full (G_OBJECT (pad), "churn-sink", sink,
+        gst_object_unref);
+  g_mutex_unlock (&s->lock);
 }
 
 static void
 on_pad_removed (GstElement * room, GstPad * pad, Sinks * s)
 {
-  GstElement *sink = g_object_steal_data (G_OBJECT (pad), "churn-sink");
+  GstElement *sink;
 
-  if (!sink)
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
     return;
   g_mutex_lock (&s->lock);
-  g_ptr_array_add (s->gone, sink);
+  sink = g_object_steal_data (G_OBJECT (pad), "churn-sink");
+  if (sink)
+    g_ptr_array_add (s->gone, sink);
+  else
+    g_object_set_data (G_OBJECT (pad), "churn-removed", GINT_TO_POINTER (1));
   g_mutex_unlock (&s->lock);
 }
 
@@ -615,8 +637,8 @@ churn (Churn * c)
     t = run_cycle (c, i);
     worst = MAX (worst, t);
     total += t;
-    g_print ("# %s cycle %u: %.2f s, RSS %.1f MB\n", c->name, i, t,
-        resident_mb ());
+    g_print ("# %s cycle %u: %.2f s, RSS %.1f MB, heap %.2f MB\n", c->name,
+        i, t, resident_mb (), heap_mb ());
   }
 
   /* what the cycles created is gone within the settle time */
