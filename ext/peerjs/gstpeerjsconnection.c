@@ -177,6 +177,9 @@ struct _GstPeerJSConnection
 
   GMutex lock;
   GCond cond;
+  /* serializes exposing a decoded pad (list + pad-added) with taking the
+   * pads down (remove_elements: list + pad-removed); taken before lock */
+  GMutex expose_lock;
   GstPeerJSConnectionState state;
   gboolean started, closing;
   GPtrArray *send_branches;     /* SendBranch, written by start() */
@@ -1382,7 +1385,7 @@ on_decoded_pad (GstElement * decodebin, GstPad * pad,
   GstPad *sinkpad, *out;
   ExposedPad *exposed;
   GstCaps *caps;
-  gboolean known;
+  gboolean known, closing;
 
   caps = gst_pad_get_current_caps (pad);
   if (!caps)
@@ -1411,13 +1414,31 @@ on_decoded_pad (GstElement * decodebin, GstPad * pad,
   exposed = g_new0 (ExposedPad, 1);
   exposed->pad = gst_object_ref (out);
   exposed->tee = gst_object_ref (tee);
+  /* This runs on a decodebin streaming thread, and the connection may be
+   * closing on another one meanwhile: without the expose lock, close
+   * could emit pad-removed for this pad before (or while) pad-added is
+   * emitted, and the application links a sink to a pad that is already
+   * gone (elements/peerjschurn found such orphaned sinks). Once closing,
+   * nothing more is exposed (the tee allows not-linked). */
+  g_mutex_lock (&self->expose_lock);
   g_mutex_lock (&self->lock);
-  g_ptr_array_add (self->exposed, exposed);
+  closing = self->closing;
+  if (!closing)
+    g_ptr_array_add (self->exposed, exposed);
   g_mutex_unlock (&self->lock);
+  if (closing) {
+    g_mutex_unlock (&self->expose_lock);
+    GST_DEBUG_OBJECT (self, "closing: %s not exposed", kind_name (kind));
+    gst_element_release_request_pad (tee, out);
+    exposed_pad_free (exposed);
+    gst_object_unref (out);
+    return;
+  }
 
   GST_INFO_OBJECT (self, "remote %s after %d ms: %" GST_PTR_FORMAT,
       kind_name (kind), ms_since_start (self), out);
   g_signal_emit (self, connection_signals[SIGNAL_PAD_ADDED], 0, out, kind);
+  g_mutex_unlock (&self->expose_lock);
   gst_object_unref (out);
 }
 
@@ -2198,6 +2219,8 @@ remove_elements (GstPeerJSConnection * self)
 
   remove_element (self, self->webrtc);
 
+  /* after a pad-added in progress (see on_decoded_pad) */
+  g_mutex_lock (&self->expose_lock);
   g_mutex_lock (&self->lock);
   exposed = self->exposed;
   self->exposed = g_ptr_array_new ();
@@ -2211,6 +2234,7 @@ remove_elements (GstPeerJSConnection * self)
     g_signal_emit (self, connection_signals[SIGNAL_PAD_REMOVED], 0, e->pad);
     gst_element_release_request_pad (e->tee, e->pad);
   }
+  g_mutex_unlock (&self->expose_lock);
   g_ptr_array_set_free_func (exposed, (GDestroyNotify) exposed_pad_free);
   g_ptr_array_unref (exposed);
 
@@ -2662,6 +2686,7 @@ gst_peerjs_connection_finalize (GObject * object)
   g_clear_pointer (&self->metadata, json_node_unref);
   g_free (self->offer_sdp);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->expose_lock);
   g_cond_clear (&self->cond);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
@@ -2671,6 +2696,7 @@ static void
 gst_peerjs_connection_init (GstPeerJSConnection * self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->expose_lock);
   g_cond_init (&self->cond);
   self->state = GST_PEERJS_CONNECTION_STATE_NEW;
   self->send_branches =
