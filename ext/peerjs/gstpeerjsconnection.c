@@ -2601,6 +2601,21 @@ stats_replied (GstPromise * promise, gpointer user_data)
   stats_op_finish (op);
 }
 
+/* A webrtcbin that is not PLAYING (its bin was stopped: the machine
+ * "vanished") never answers "get-stats": close() would wait for that
+ * answer for ever. */
+static gboolean
+webrtc_is_playing (GstElement * webrtc)
+{
+  gboolean playing;
+
+  GST_OBJECT_LOCK (webrtc);
+  playing = GST_STATE (webrtc) == GST_STATE_PLAYING
+      && GST_STATE_PENDING (webrtc) == GST_STATE_VOID_PENDING;
+  GST_OBJECT_UNLOCK (webrtc);
+  return playing;
+}
+
 /**
  * gst_peerjs_connection_request_stats:
  * @func: called once with webrtcbin's statistics (NULL when webrtcbin
@@ -2629,7 +2644,8 @@ gst_peerjs_connection_request_stats (GstPeerJSConnection * self,
   /* checked and counted in one go: close() either sees this request or
    * it is refused */
   g_mutex_lock (&self->lock);
-  if (self->started && !self->closing && self->webrtc) {
+  if (self->started && !self->closing && self->webrtc
+      && webrtc_is_playing (self->webrtc)) {
     webrtc = gst_object_ref (self->webrtc);
     self->pending_ops++;
   }
@@ -2651,6 +2667,63 @@ gst_peerjs_connection_request_stats (GstPeerJSConnection * self,
   gst_promise_unref (promise);
   gst_object_unref (webrtc);
   return TRUE;
+}
+
+/**
+ * gst_peerjs_connection_get_rtx_requests:
+ *
+ * The retransmissions the remote asked for (NACKed packets of what we
+ * send: rtprtxsend's num-rtx-requests, summed). NACKs come as soon as the
+ * remote misses a packet, receiver reports only every few seconds (and
+ * rarer still on a congested link): gstpeerjsbwe.c reads the loss from
+ * these. 0 before the call is set up. Any thread.
+ */
+guint64
+gst_peerjs_connection_get_rtx_requests (GstPeerJSConnection * self)
+{
+  GstElement *webrtc = NULL;
+  GValue item = G_VALUE_INIT;
+  GstIterator *it;
+  guint64 total = 0;
+  gboolean done = FALSE;
+
+  g_return_val_if_fail (GST_IS_PEERJS_CONNECTION (self), 0);
+
+  g_mutex_lock (&self->lock);
+  if (self->webrtc && !self->closing)
+    webrtc = gst_object_ref (self->webrtc);
+  g_mutex_unlock (&self->lock);
+  if (!webrtc)
+    return 0;
+
+  it = gst_bin_iterate_recurse (GST_BIN (webrtc));
+  while (!done) {
+    switch (gst_iterator_next (it, &item)) {
+      case GST_ITERATOR_OK:{
+        GstElement *e = g_value_get_object (&item);
+        GstElementFactory *f = gst_element_get_factory (e);
+        guint n = 0;
+
+        if (f && g_str_equal (GST_OBJECT_NAME (f), "rtprtxsend")) {
+          g_object_get (e, "num-rtx-requests", &n, NULL);
+          total += n;
+        }
+        g_value_reset (&item);
+        break;
+      }
+      case GST_ITERATOR_RESYNC:
+        gst_iterator_resync (it);
+        total = 0;
+        break;
+      default:
+        done = TRUE;
+        break;
+    }
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+  gst_object_unref (webrtc);
+  return total;
 }
 
 static void

@@ -139,5 +139,9 @@ typedef void (*GstPeerJSStatsFunc) (GstPeerJSConnection * conn,
 gboolean gst_peerjs_connection_request_stats (GstPeerJSConnection * conn,
     GstPeerJSStatsFunc func, gpointer user_data, GDestroyNotify notify);
 
+/* Retransmissions the remote asked for, in total (its NACKs of the packets
+ * we send). Any thread. */
+guint64 gst_peerjs_connection_get_rtx_requests (GstPeerJSConnection * conn);
+
 G_END_DECLS
 #endif /* __GST_PEERJS_CONNECTION_H__ */
