@@ -998,6 +998,15 @@ check_direction (const gchar * sdp, const gchar * kind, const gchar * dir)
   g_free (section);
 }
 
+static void
+check_in_media (const gchar * sdp, const gchar * kind, const gchar * text)
+{
+  gchar *section = media_section (sdp, kind);
+
+  fail_unless (strstr (section, text) != NULL, "no '%s' in %s", text, section);
+  g_free (section);
+}
+
 static guint
 pads_of (Member * m)
 {
@@ -1021,6 +1030,11 @@ GST_START_TEST (test_send_only_to_receive_only)
   fail_unless (wait_buffers (&b->audio, N_BUFFERS, 0, 10000));
   check_direction (b->answer_sdp, "audio", "recvonly");
   check_direction (b->answer_sdp, "video", "recvonly");
+  /* receiving only, B still asks for retransmissions: NACK feedback and
+   * RTX in its answer (without them a lost packet froze the picture until
+   * the next keyframe: tests/reliability/slow-netem.sh) */
+  check_in_media (b->answer_sdp, "video", " nack\r\n");
+  check_in_media (b->answer_sdp, "video", " rtx/90000");
   g_usleep (300 * 1000);
   fail_unless_equals_int (pads_of (a), 0);
   fail_unless_equals_int (counter_buffers (&a->video), 0);
