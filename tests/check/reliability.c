@@ -140,7 +140,9 @@ reliability_check (const gchar * id, gdouble value, const gchar * unit)
   else
     ok = value == l.value;
   limit = g_strdup_printf ("%s %g %s", l.op, l.value, l.unit);
-  g_print ("# reliability `%s`: %g %s (limit %s)%s\n", id, value, unit,
+  /* printf, not g_print: g_print converts to the locale charset, and a C
+   * locale turns ≤ into ? */
+  printf ("# reliability `%s`: %g %s (limit %s)%s\n", id, value, unit,
       limit, ok ? "" : " PAST THE LIMIT");
   record (id, value, unit, limit, l.test, ok);
   g_free (l.unit);
