@@ -18,6 +18,7 @@
 
 #include "peerjsmember.h"
 #include "reliability.h"
+#include "tlsserver.h"
 #include "upstreambugs.h"
 
 #include <gst/sdp/sdp.h>
@@ -262,23 +263,6 @@ GST_START_TEST (test_offer_without_dtls_refused)
 GST_END_TEST;
 
 /* --- wss:// certificates ---------------------------------------------- */
-
-static GstPeerJSServer *
-tls_server_new (void)
-{
-  GstPeerJSServer *tls = gst_peerjs_server_new ();
-  GTlsCertificate *cert;
-  GError *error = NULL;
-
-  cert = g_tls_certificate_new_from_files (TEST_FILES "/server.pem",
-      TEST_FILES "/server.key", &error);
-  fail_unless (cert != NULL, "%s", error ? error->message : "");
-  g_object_set (tls, "port", 0, "tls-certificate", cert, NULL);
-  g_object_unref (cert);
-  fail_unless (gst_peerjs_server_start (tls, &error), "%s",
-      error ? error->message : "");
-  return tls;
-}
 
 typedef struct
 {

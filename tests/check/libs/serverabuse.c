@@ -33,6 +33,8 @@
 #include <gst/peerjs/peerjs.h>
 #include <libsoup/soup.h>
 
+#include "waitloop.h"
+
 #include "../reliability.h"
 
 /* bound for one honest operation, generous for a loaded machine */
@@ -79,64 +81,16 @@ static GSource *pump_source;
 /* ------------------------------------------------------------------ */
 /* Waiting                                                            */
 
-typedef gboolean (*Condition) (gconstpointer data);
-
-static gboolean
-set_flag (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-keep_polling (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static GSource *
-attach_timer (guint ms, GSourceFunc func, gpointer data)
-{
-  GSource *timer = g_timeout_source_new (ms);
-
-  g_source_set_callback (timer, func, data, NULL);
-  g_source_attach (timer, context);
-  return timer;
-}
-
-static void
-detach_timer (GSource * timer)
-{
-  g_source_destroy (timer);
-  g_source_unref (timer);
-}
-
-/* Runs our context until @cond holds or @ms passed (the server thread
- * does not wake our context: hence the poll every 10 ms). */
 static gboolean
 wait_for (Condition cond, gconstpointer data, guint ms)
 {
-  gboolean timed_out = FALSE;
-  GSource *timer = attach_timer (ms, set_flag, &timed_out);
-  GSource *poll = attach_timer (10, keep_polling, NULL);
-
-  while (!cond (data) && !timed_out)
-    g_main_context_iteration (context, TRUE);
-  detach_timer (poll);
-  detach_timer (timer);
-  return cond (data);
-}
-
-static gboolean
-never (gconstpointer data)
-{
-  return FALSE;
+  return waitloop_wait_for (context, cond, data, ms);
 }
 
 static void
 run_for (guint ms)
 {
-  wait_for (never, NULL, ms);
+  waitloop_run_for (context, ms);
 }
 
 /* ------------------------------------------------------------------ */

@@ -18,6 +18,8 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "tlsserver.h"
+
 #define WAIT_MS 10000
 
 static GstPeerJSServer *server;
@@ -896,23 +898,6 @@ GST_END_TEST;
 /* wss:// is validated: a certificate from a CA nobody configured fails
  * with ssl-unavailable, at once and for good; with tls-ca-file naming the
  * CA that signed it, the same server works. */
-static GstPeerJSServer *
-tls_server_new (void)
-{
-  GstPeerJSServer *tls = gst_peerjs_server_new ();
-  GTlsCertificate *cert;
-  GError *error = NULL;
-
-  cert = g_tls_certificate_new_from_files (TEST_FILES "/server.pem",
-      TEST_FILES "/server.key", &error);
-  fail_unless (cert != NULL, "%s", error ? error->message : "");
-  g_object_set (tls, "port", 0, "tls-certificate", cert, NULL);
-  g_object_unref (cert);
-  fail_unless (gst_peerjs_server_start (tls, &error), "%s",
-      error ? error->message : "");
-  return tls;
-}
-
 static GError *
 tls_attempt (const gchar * uri, const gchar * ca_file, gboolean * opened)
 {
