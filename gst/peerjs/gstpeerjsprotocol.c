@@ -617,6 +617,44 @@ is_one_json_value (const gchar * data, gsize length)
   return TRUE;
 }
 
+/* json-glib decodes a lone UTF-16 surrogate escape ("\ud800") into bytes
+ * that are not UTF-8; such a string would reach GStreamer structures and
+ * libsoup's send_text(), which refuses it with a critical. Walks the tree
+ * with its own stack: a 64 KiB frame nests up to 32768 levels. */
+static gboolean
+strings_are_utf8 (JsonNode * root)
+{
+  GPtrArray *stack = g_ptr_array_new ();
+  gboolean ok = TRUE;
+
+  g_ptr_array_add (stack, root);
+  while (ok && stack->len > 0) {
+    JsonNode *node = g_ptr_array_steal_index_fast (stack, stack->len - 1);
+
+    if (JSON_NODE_HOLDS_VALUE (node)
+        && json_node_get_value_type (node) == G_TYPE_STRING) {
+      ok = g_utf8_validate (json_node_get_string (node), -1, NULL);
+    } else if (JSON_NODE_HOLDS_OBJECT (node)) {
+      JsonObjectIter iter;
+      const gchar *name;
+      JsonNode *member;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (ok && json_object_iter_next (&iter, &name, &member)) {
+        ok = g_utf8_validate (name, -1, NULL);
+        g_ptr_array_add (stack, member);
+      }
+    } else if (JSON_NODE_HOLDS_ARRAY (node)) {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        g_ptr_array_add (stack, json_array_get_element (array, i));
+    }
+  }
+  g_ptr_array_unref (stack);
+  return ok;
+}
+
 static JsonObject *
 load_object (JsonParser * parser, const gchar * data, gsize length,
     GError ** error)
@@ -656,6 +694,14 @@ load_object (JsonParser * parser, const gchar * data, gsize length,
   if (root == NULL) {
     g_set_error_literal (error, GST_PEERJS_PROTOCOL_ERROR,
         GST_PEERJS_PROTOCOL_ERROR_MALFORMED, "message has no JSON value");
+    return NULL;
+  }
+
+  if (!strings_are_utf8 (root)) {
+    g_set_error_literal (error, GST_PEERJS_PROTOCOL_ERROR,
+        GST_PEERJS_PROTOCOL_ERROR_MALFORMED,
+        "message has a string that is not Unicode (a lone UTF-16 "
+        "surrogate escape)");
     return NULL;
   }
 

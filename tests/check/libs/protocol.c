@@ -689,6 +689,13 @@ GST_START_TEST (test_malformed_frames)
       "UTF-8");
   check_both_modes_fail (overlong, GST_PEERJS_PROTOCOL_ERROR_MALFORMED,
       "UTF-8");
+  /* valid JSON text whose escape json-glib decodes to non-UTF-8 bytes
+   * (found by the signalling fuzz target); in a key json-glib refuses it
+   * itself */
+  check_both_modes_fail ("{\"type\":\"LEAVE\",\"src\":\"\\ud800x\"}",
+      GST_PEERJS_PROTOCOL_ERROR_MALFORMED, "surrogate");
+  check_both_modes_fail ("{\"type\":\"OPEN\",\"\\udfff\":1}",
+      GST_PEERJS_PROTOCOL_ERROR_MALFORMED, NULL);
   check_parse_fails (nul_inside, sizeof (nul_inside) - 1,
       GST_PEERJS_PARSE_ENVELOPE, GST_PEERJS_PROTOCOL_ERROR_MALFORMED, NULL);
   check_both_modes_fail (truncated, GST_PEERJS_PROTOCOL_ERROR_MALFORMED,
