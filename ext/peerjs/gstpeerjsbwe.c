@@ -17,11 +17,10 @@
  *
  * What we have: the NACKs of the video we send (what share of the packets
  * sent since the last poll the receiver asked for again: it asks as soon
- * as it misses one), and the receiver reports about it (remote-inbound-rtp
- * in webrtcbin's statistics: the fraction lost in the report's interval
- * and the round-trip time; they come every few seconds, and on a congested
- * link were seen not to come for 40 s). The loss is the larger of the
- * two. The rule
+ * as it misses one), and the receiver reports about what we send
+ * (gstpeerjsreports.c: the fraction lost in the report's interval and the
+ * round-trip time; they come every second or few). The loss is the larger
+ * of the two. The rule
  * is the loss-based half of Google Congestion Control (RFC draft
  * draft-ietf-rmcat-gcc-02, 6), plus a queueing-delay brake:
  *
@@ -62,8 +61,7 @@ typedef struct
   gboolean in_flight;
   gdouble kbps;                 /* 0: not started */
   gdouble min_rtt;              /* s, < 0: none yet */
-  gboolean have_last;
-  gdouble last_loss, last_rtt;  /* of the last report taken */
+  guint64 last_reports;         /* receiver reports taken */
   gboolean have_counts;
   guint64 last_sent, last_requests;     /* video packets, NACKed packets */
   guint64 polled_requests;      /* NACKed packets when the stats were asked */
@@ -90,8 +88,8 @@ bwe_free (Bwe * bwe)
   g_free (bwe);
 }
 
-/* The latest receiver report about our video: the fraction of packets
- * lost in its interval and the round-trip time (s, 0: none). */
+/* The video packets we sent, and the latest receiver report: the fraction
+ * of packets lost in its interval and the round-trip time (s, 0: none). */
 typedef struct
 {
   gboolean found;
@@ -151,22 +149,6 @@ collect (const GstStructure * all, Report * r)
       r->sent += sent;
     }
   }
-  /* the receiver's reports about them */
-  for (i = 0; i < n; i++) {
-    gdouble loss = 0, rtt = 0;
-
-    s = stats_entry (gst_structure_get_value (all,
-            gst_structure_nth_field_name (all, i)), &type);
-    if (!s || type != GST_WEBRTC_STATS_REMOTE_INBOUND_RTP
-        || !gst_structure_get_uint (s, "ssrc", &ssrc)
-        || !g_hash_table_contains (video, GUINT_TO_POINTER (ssrc))
-        || !gst_structure_get_double (s, "fraction-lost", &loss))
-      continue;
-    gst_structure_get_double (s, "round-trip-time", &rtt);
-    r->found = TRUE;
-    r->loss = MAX (r->loss, CLAMP (loss, 0.0, 1.0));
-    r->rtt = MAX (r->rtt, MAX (rtt, 0.0));
-  }
   g_hash_table_unref (video);
 }
 
@@ -176,6 +158,7 @@ on_stats (GstPeerJSConnection * conn, const GstStructure * stats,
 {
   Bwe *bwe = g_object_get_qdata (G_OBJECT (conn), bwe_quark ());
   Report r = { 0, };
+  GstPeerJSReportsSnapshot reports;
   gboolean new_report, have_nack = FALSE;
   gdouble before, min_rtt, nack_loss = 0;
   guint64 requests;
@@ -187,6 +170,7 @@ on_stats (GstPeerJSConnection * conn, const GstStructure * stats,
     return;
   if (stats)
     collect (stats, &r);
+  gst_peerjs_connection_get_reports (conn, &reports);
 
   g_mutex_lock (&bwe->lock);
   bwe->in_flight = FALSE;
@@ -206,15 +190,12 @@ on_stats (GstPeerJSConnection * conn, const GstStructure * stats,
   bwe->have_counts = TRUE;
   bwe->last_sent = r.sent;
   bwe->last_requests = requests;
-  /* a report counts once: each has its own round-trip time (its delay
-   * since our last sender report differs), so the same figures again are
-   * the same report */
-  new_report = r.found && (!bwe->have_last || r.loss != bwe->last_loss
-      || r.rtt != bwe->last_rtt);
+  new_report = reports.count != bwe->last_reports && reports.loss >= 0;
+  bwe->last_reports = reports.count;
   if (new_report) {
-    bwe->have_last = TRUE;
-    bwe->last_loss = r.loss;
-    bwe->last_rtt = r.rtt;
+    r.found = TRUE;
+    r.loss = reports.loss;
+    r.rtt = MAX (reports.rtt, 0.0);
   }
   if (!new_report && !have_nack) {
     g_mutex_unlock (&bwe->lock);

@@ -41,6 +41,7 @@
 
 #include "gstpeerjsconnection.h"
 #include "gstpeerjsbwe.h"
+#include "gstpeerjsreports.h"
 
 #include <gst/sdp/sdp.h>
 #include <gst/webrtc/webrtc.h>
@@ -173,6 +174,7 @@ struct _GstPeerJSConnection
 
   /* set by start(), read-only afterwards; freed at finalize */
   GstElement *webrtc;
+  GstPeerJSReports *reports;    /* about what we send */
   gint64 start_time;            /* monotonic, us */
 
   GMutex lock;
@@ -2061,6 +2063,7 @@ build_webrtcbin (GstPeerJSConnection * self, GError ** error)
     return FALSE;
   }
   self->webrtc = gst_object_ref_sink (webrtc);
+  self->reports = gst_peerjs_reports_new (webrtc);
   configure_webrtcbin (self);
 
   g_signal_connect (webrtc, "on-ice-candidate",
@@ -2726,6 +2729,22 @@ gst_peerjs_connection_get_rtx_requests (GstPeerJSConnection * self)
   return total;
 }
 
+/**
+ * gst_peerjs_connection_get_reports:
+ *
+ * What the remote's receiver reports said about what we send (see
+ * gstpeerjsreports.c for why not webrtcbin's statistics). Any thread.
+ */
+void
+gst_peerjs_connection_get_reports (GstPeerJSConnection * self,
+    GstPeerJSReportsSnapshot * snapshot)
+{
+  g_return_if_fail (GST_IS_PEERJS_CONNECTION (self));
+
+  /* written once by start(), before any stats are asked for */
+  gst_peerjs_reports_get (self->reports, snapshot);
+}
+
 static void
 gst_peerjs_connection_finalize (GObject * object)
 {
@@ -2736,6 +2755,7 @@ gst_peerjs_connection_finalize (GObject * object)
   disconnect_signals (self);
   destroy_source (self->timer);
   g_ptr_array_unref (self->rx_probes);
+  gst_peerjs_reports_free (self->reports);
   gst_clear_object (&self->webrtc);
   g_clear_object (&self->aux);
   gst_clear_object (&self->data);

@@ -14,6 +14,7 @@
 #include <gst/peerjs/peerjs.h>
 #include "gstpeerjsfanout.h"
 #include "gstpeerjsdatachannel.h"
+#include "gstpeerjsreports.h"
 
 G_BEGIN_DECLS
 /**
@@ -141,6 +142,9 @@ gboolean gst_peerjs_connection_request_stats (GstPeerJSConnection * conn,
 
 /* Retransmissions the remote asked for, in total (its NACKs of the packets
  * we send). Any thread. */
+void gst_peerjs_connection_get_reports (GstPeerJSConnection * self,
+    GstPeerJSReportsSnapshot * snapshot);
+
 guint64 gst_peerjs_connection_get_rtx_requests (GstPeerJSConnection * conn);
 
 G_END_DECLS

@@ -70,8 +70,7 @@ typedef struct
   guint64 kind_bytes_in[N_KINDS], kind_bytes_out[N_KINDS];
   guint64 packets_in;
   gint64 packets_lost;
-  gdouble rtt_sum;              /* s */
-  guint rtt_count;
+  gdouble rtt;                  /* s, < 0: not known */
   gdouble jitter;               /* s, the largest; < 0: none */
 } Totals;
 
@@ -180,20 +179,6 @@ kind_of (const GstStructure * s)
   return -1;
 }
 
-/* webrtcbin 1.22 reports round-trip-time 0 from a receiver report that
- * cannot tell one: the member had no sender report of ours yet (LSR 0,
- * RFC 3550 6.4.1). */
-static gboolean
-has_round_trip (const GstStructure * s)
-{
-  const GValue *v = gst_structure_get_value (s, "gst-rtpsource-stats");
-  guint lsr = 1;
-
-  if (v && G_VALUE_HOLDS (v, GST_TYPE_STRUCTURE))
-    gst_structure_get_uint (gst_value_get_structure (v), "rb-lsr", &lsr);
-  return lsr != 0;
-}
-
 static void
 reduce (const GstStructure * all, Totals * t)
 {
@@ -238,13 +223,6 @@ reduce (const GstStructure * all, Totals * t)
           t->kind_bytes_out[kind] += bytes;
         break;
       }
-      case GST_WEBRTC_STATS_REMOTE_INBOUND_RTP:
-        if (get_number (s, "round-trip-time", &d) && d >= 0
-            && has_round_trip (s)) {
-          t->rtt_sum += d;
-          t->rtt_count++;
-        }
-        break;
       default:
         break;
     }
@@ -282,7 +260,7 @@ figures (const Call * c, const Totals * t, const Totals * prev, gint64 us)
       "peer-id", G_TYPE_STRING, c->peer_id,
       "connection-id", G_TYPE_STRING, c->connection_id,
       "rtt-ms", G_TYPE_DOUBLE,
-      t->rtt_count ? t->rtt_sum * 1000.0 / t->rtt_count : -1.0,
+      t->rtt >= 0 ? t->rtt * 1000.0 : -1.0,
       "bitrate-in-kbps", G_TYPE_DOUBLE,
       prev ? kbps (t->bytes_in, prev->bytes_in, us) : 0.0,
       "bitrate-out-kbps", G_TYPE_DOUBLE,
@@ -332,6 +310,7 @@ on_stats (GstPeerJSConnection * conn, const GstStructure * all,
   gint64 now = g_get_monotonic_time ();
   GstStructure *s = NULL, *copy;
   gchar *peer_id = NULL;
+  GstPeerJSReportsSnapshot reports;
   Totals t;
   Call *c;
 
@@ -349,6 +328,9 @@ on_stats (GstPeerJSConnection * conn, const GstStructure * all,
   }
 
   reduce (all, &t);
+  /* not webrtcbin's remote-inbound-rtp: gstpeerjsreports.c says why */
+  gst_peerjs_connection_get_reports (conn, &reports);
+  t.rtt = reports.rtt;
 
   g_mutex_lock (&self->lock);
   c = self->stopped ? NULL : g_hash_table_lookup (self->calls,

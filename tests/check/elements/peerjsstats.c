@@ -179,8 +179,16 @@ GST_START_TEST (test_stats_messages)
   member_play (m[0]);
   member_play (m[1]);
 
-  fail_unless (wait_until (both_have_full_stats, want, FLOW_TIMEOUT_MS),
-      "no peerjs-stats with an RTT and media both ways");
+  if (!wait_until (both_have_full_stats, want, FLOW_TIMEOUT_MS)) {
+    GstStructure *a = last_message (m[0], "peerjs-stats", "peer-id", "bob");
+    GstStructure *b = last_message (m[1], "peerjs-stats", "peer-id", "alice");
+
+    gchar *as = a ? gst_structure_to_string (a) : NULL;
+    gchar *bs = b ? gst_structure_to_string (b) : NULL;
+
+    fail ("no peerjs-stats with an RTT and media both ways: alice's last "
+        "%s, bob's last %s", as, bs);
+  }
   /* let the encoder settle at its target, then judge the last figures */
   g_usleep (3 * G_USEC_PER_SEC);
   check_figures (m[0], "bob", "table");
