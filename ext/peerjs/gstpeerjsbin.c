@@ -77,6 +77,8 @@ GST_DEBUG_CATEGORY_STATIC (GST_CAT_DEFAULT);
 #define DEFAULT_LATENCY 50
 #define DEFAULT_VIDEO_CODEC GST_PEERJS_VIDEO_CODEC_VP8
 #define DEFAULT_VIDEO_BITRATE GST_PEERJS_DEFAULT_VIDEO_BITRATE
+#define DEFAULT_MIN_BITRATE GST_PEERJS_DEFAULT_MIN_BITRATE
+#define DEFAULT_MAX_BITRATE 0
 #define DEFAULT_CONNECTION_TIMEOUT 10000
 #define DEFAULT_VIDEO_ENABLED TRUE
 #define DEFAULT_AUDIO_ENABLED TRUE
@@ -101,6 +103,8 @@ enum
   PROP_LATENCY,
   PROP_VIDEO_CODEC,
   PROP_VIDEO_BITRATE,
+  PROP_MIN_BITRATE,
+  PROP_MAX_BITRATE,
   PROP_CONNECTION_TIMEOUT,
   PROP_VIDEO_ENABLED,
   PROP_AUDIO_ENABLED,
@@ -166,6 +170,7 @@ typedef struct
   guint latency;
   GstPeerJSVideoCodec video_codec;
   guint video_bitrate;
+  guint min_bitrate, max_bitrate;       /* the rate control's bounds */
   guint connection_timeout;
   gboolean video_enabled, audio_enabled;
   GstPeerJSMesh *mesh;
@@ -924,9 +929,12 @@ gst_peerjs_bin_request_new_pad (GstElement * element, GstPadTemplate * templ,
             templ->name_template));
     return NULL;
   }
-  if (!priv->fanout)
+  if (!priv->fanout) {
     priv->fanout = gst_peerjs_fanout_new (GST_BIN (self), priv->video_codec,
         priv->video_bitrate);
+    gst_peerjs_fanout_set_bitrate_bounds (priv->fanout, priv->min_bitrate,
+        priv->max_bitrate);
+  }
   GST_OBJECT_UNLOCK (self);
   apply_track_state (self);
 
@@ -1324,6 +1332,16 @@ gst_peerjs_bin_set_property (GObject * object, guint prop_id,
       if (priv->fanout)
         gst_peerjs_fanout_set_video_bitrate (priv->fanout, priv->video_bitrate);
       break;
+    case PROP_MIN_BITRATE:
+    case PROP_MAX_BITRATE:
+      if (prop_id == PROP_MIN_BITRATE)
+        priv->min_bitrate = g_value_get_uint (value);
+      else
+        priv->max_bitrate = g_value_get_uint (value);
+      if (priv->fanout)
+        gst_peerjs_fanout_set_bitrate_bounds (priv->fanout, priv->min_bitrate,
+            priv->max_bitrate);
+      break;
     case PROP_CONNECTION_TIMEOUT:
       priv->connection_timeout = g_value_get_uint (value);
       break;
@@ -1439,6 +1457,12 @@ gst_peerjs_bin_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_VIDEO_BITRATE:
       g_value_set_uint (value, priv->video_bitrate);
       break;
+    case PROP_MIN_BITRATE:
+      g_value_set_uint (value, priv->min_bitrate);
+      break;
+    case PROP_MAX_BITRATE:
+      g_value_set_uint (value, priv->max_bitrate);
+      break;
     case PROP_CONNECTION_TIMEOUT:
       g_value_set_uint (value, priv->connection_timeout);
       break;
@@ -1531,6 +1555,8 @@ gst_peerjs_bin_init (GstPeerJSBin * self)
   priv->latency = DEFAULT_LATENCY;
   priv->video_codec = DEFAULT_VIDEO_CODEC;
   priv->video_bitrate = DEFAULT_VIDEO_BITRATE;
+  priv->min_bitrate = DEFAULT_MIN_BITRATE;
+  priv->max_bitrate = DEFAULT_MAX_BITRATE;
   priv->connection_timeout = DEFAULT_CONNECTION_TIMEOUT;
   priv->video_enabled = DEFAULT_VIDEO_ENABLED;
   priv->audio_enabled = DEFAULT_AUDIO_ENABLED;
@@ -1877,6 +1903,41 @@ gst_peerjs_bin_class_init (GstPeerJSBinClass * klass)
       g_param_spec_uint ("video-bitrate", "Video bitrate",
           "Target bitrate of the video we send (kbit/s)", 50, 100000,
           DEFAULT_VIDEO_BITRATE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  /**
+   * GstPeerJSBin:min-bitrate:
+   *
+   * The lowest video bitrate the rate control goes down to, in kbit/s,
+   * however little the weakest member's path carries. The rate control
+   * estimates each member's path from its NACKs and receiver reports; the
+   * one encoder runs at the lowest estimate. Set min-bitrate and
+   * max-bitrate to video-bitrate to send a fixed rate. Changeable while
+   * PLAYING.
+   *
+   * Since: 1.0
+   */
+  g_object_class_install_property (gobject_class, PROP_MIN_BITRATE,
+      g_param_spec_uint ("min-bitrate", "Minimum bitrate",
+          "Lowest video bitrate the rate control goes down to (kbit/s)",
+          50, 100000, DEFAULT_MIN_BITRATE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  /**
+   * GstPeerJSBin:max-bitrate:
+   *
+   * The highest video bitrate the rate control goes up to when every
+   * member's path carries it, in kbit/s; 0: video-bitrate (calls start at
+   * video-bitrate). Changeable while PLAYING.
+   *
+   * Since: 1.0
+   */
+  g_object_class_install_property (gobject_class, PROP_MAX_BITRATE,
+      g_param_spec_uint ("max-bitrate", "Maximum bitrate",
+          "Highest video bitrate the rate control goes up to (kbit/s; "
+          "0: video-bitrate)", 0, 100000, DEFAULT_MAX_BITRATE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
 

@@ -26,14 +26,15 @@
  *
  *   loss > 10 %                        rate *= 1 - loss / 2
  *   RTT > the lowest seen + 100 ms     rate *= 0.85 (a queue is filling)
- *   loss < 5 %                         rate *= 1.08, up to video-bitrate
+ *   loss < 5 %                         rate *= 1.08, up to max-bitrate
  *   otherwise                          rate stays
  *
  * (GCC increases below 2 %; NACKs also ask for packets that were only
  * late, and on a busy machine that alone came to 1-5 %: at 2 % the rate
  * never came back up after the link did.)
  *
- * between GST_PEERJS_BWE_MIN_KBPS and video-bitrate. One encoder serves
+ * between min-bitrate and max-bitrate (gst_peerjs_fanout_get_bitrate_bounds:
+ * by default 150 kbit/s and video-bitrate). One encoder serves
  * every connection (gstpeerjsfanout.c), so it runs at the lowest estimate
  * of them all. A receiver report counts once. */
 
@@ -162,7 +163,7 @@ on_stats (GstPeerJSConnection * conn, const GstStructure * stats,
   gboolean new_report, have_nack = FALSE;
   gdouble before, min_rtt, nack_loss = 0;
   guint64 requests;
-  guint max_kbps, kbps;
+  guint min_kbps, max_kbps, kbps;
   const gchar *why;
   GstPeerJSFanout *fanout;
 
@@ -206,9 +207,10 @@ on_stats (GstPeerJSConnection * conn, const GstStructure * stats,
   if (!new_report)
     r.rtt = 0;
 
-  max_kbps = gst_peerjs_fanout_get_video_bitrate (bwe->fanout);
+  gst_peerjs_fanout_get_bitrate_bounds (bwe->fanout, &min_kbps, &max_kbps);
+  /* a call starts from video-bitrate */
   if (bwe->kbps <= 0)
-    bwe->kbps = max_kbps;
+    bwe->kbps = gst_peerjs_fanout_get_video_bitrate (bwe->fanout);
   before = bwe->kbps;
   if (r.rtt > 0 && (bwe->min_rtt < 0 || r.rtt < bwe->min_rtt))
     bwe->min_rtt = r.rtt;
@@ -225,7 +227,7 @@ on_stats (GstPeerJSConnection * conn, const GstStructure * stats,
   } else {
     why = "some loss";
   }
-  bwe->kbps = CLAMP (bwe->kbps, GST_PEERJS_BWE_MIN_KBPS, (gdouble) max_kbps);
+  bwe->kbps = CLAMP (bwe->kbps, (gdouble) min_kbps, (gdouble) max_kbps);
   kbps = (guint) bwe->kbps;
   min_rtt = bwe->min_rtt;
   fanout = gst_object_ref (bwe->fanout);

@@ -14,17 +14,12 @@
 #include "gstpeerjsfanout.h"
 
 G_BEGIN_DECLS
-
-/* The lowest video bitrate the estimate goes down to (kbit/s). */
-#define GST_PEERJS_BWE_MIN_KBPS 150
-
 /* Send-side bandwidth estimate of one connection, from the receiver
  * reports about the video we send it (loss and round-trip time); it caps
  * the shared encoder through gst_peerjs_fanout_set_path_bitrate(). Call
  * about once a second while the connection is connected and sends video
  * (any thread); _forget() when it ends. */
-void gst_peerjs_bwe_poll (GstPeerJSConnection * conn,
-    GstPeerJSFanout * fanout);
+void gst_peerjs_bwe_poll (GstPeerJSConnection * conn, GstPeerJSFanout * fanout);
 
 void gst_peerjs_bwe_forget (GstPeerJSConnection * conn,
     GstPeerJSFanout * fanout);

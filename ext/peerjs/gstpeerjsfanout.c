@@ -96,6 +96,7 @@ struct _GstPeerJSFanout
 
   GMutex lock;
   guint video_bitrate_kbps;
+  guint min_kbps, max_kbps;     /* the rate control's bounds; max 0: video */
   GHashTable *path_kbps;        /* path -> its estimate (GUINT_TO_POINTER) */
   guint applied_kbps;           /* what the encoder was told; 0: configured */
   gboolean enabled[2];          /* by GstPeerJSTrackKind */
@@ -789,18 +790,30 @@ gst_peerjs_fanout_set_enabled (GstPeerJSFanout * self,
   }
 }
 
-/* The configured bitrate, or less when a path carries less. Lock held. */
+/* [min, max] of the rate control. Lock held. */
+static void
+bounds (GstPeerJSFanout * self, guint * min_kbps, guint * max_kbps)
+{
+  *max_kbps = self->max_kbps ? self->max_kbps : self->video_bitrate_kbps;
+  *min_kbps = MIN (self->min_kbps, *max_kbps);
+}
+
+/* The configured bitrate until the paths have estimates, then the lowest
+ * estimate (one encoder serves them all), within the bounds. Lock held. */
 static guint
 effective_video_bitrate (GstPeerJSFanout * self)
 {
   GHashTableIter iter;
   gpointer value;
-  guint kbps = self->video_bitrate_kbps;
+  guint kbps = G_MAXUINT, lo, hi;
 
   g_hash_table_iter_init (&iter, self->path_kbps);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     kbps = MIN (kbps, GPOINTER_TO_UINT (value));
-  return kbps;
+  if (kbps == G_MAXUINT)
+    kbps = self->video_bitrate_kbps;
+  bounds (self, &lo, &hi);
+  return CLAMP (kbps, lo, hi);
 }
 
 /* Tells the encoder the effective bitrate if that changed. */
@@ -854,6 +867,36 @@ gst_peerjs_fanout_get_video_bitrate (GstPeerJSFanout * self)
   return kbps;
 }
 
+/**
+ * gst_peerjs_fanout_set_bitrate_bounds:
+ * @min_kbps: the lowest the rate control may take the video to
+ * @max_kbps: the highest (above video-bitrate when every path carries
+ *   it); 0: video-bitrate
+ */
+void
+gst_peerjs_fanout_set_bitrate_bounds (GstPeerJSFanout * self,
+    guint min_kbps, guint max_kbps)
+{
+  g_return_if_fail (GST_IS_PEERJS_FANOUT (self));
+
+  g_mutex_lock (&self->lock);
+  self->min_kbps = min_kbps;
+  self->max_kbps = max_kbps;
+  g_mutex_unlock (&self->lock);
+  apply_video_bitrate (self, FALSE);
+}
+
+void
+gst_peerjs_fanout_get_bitrate_bounds (GstPeerJSFanout * self,
+    guint * min_kbps, guint * max_kbps)
+{
+  g_return_if_fail (GST_IS_PEERJS_FANOUT (self));
+
+  g_mutex_lock (&self->lock);
+  bounds (self, min_kbps, max_kbps);
+  g_mutex_unlock (&self->lock);
+}
+
 void
 gst_peerjs_fanout_set_path_bitrate (GstPeerJSFanout * self,
     gconstpointer path, guint kbps)
@@ -902,6 +945,7 @@ gst_peerjs_fanout_init (GstPeerJSFanout * self)
 {
   g_mutex_init (&self->lock);
   self->path_kbps = g_hash_table_new (NULL, NULL);
+  self->min_kbps = GST_PEERJS_DEFAULT_MIN_BITRATE;
   self->enabled[GST_PEERJS_TRACK_AUDIO] = TRUE;
   self->enabled[GST_PEERJS_TRACK_VIDEO] = TRUE;
 }

@@ -48,6 +48,8 @@ GType gst_peerjs_video_codec_get_type (void);
 #define GST_PEERJS_MAX_HEIGHT 2160
 
 #define GST_PEERJS_DEFAULT_VIDEO_BITRATE 2000   /* kbit/s */
+/* the lowest the rate control takes the video to (kbit/s) */
+#define GST_PEERJS_DEFAULT_MIN_BITRATE 150
 #define GST_PEERJS_DEFAULT_AUDIO_BITRATE 64     /* kbit/s */
 
 /*
@@ -107,6 +109,12 @@ void gst_peerjs_fanout_set_video_bitrate (GstPeerJSFanout * fanout, guint kbps);
 
 /* The configured video bitrate (kbit/s). */
 guint gst_peerjs_fanout_get_video_bitrate (GstPeerJSFanout * fanout);
+
+void gst_peerjs_fanout_set_bitrate_bounds (GstPeerJSFanout * fanout,
+    guint min_kbps, guint max_kbps);
+
+void gst_peerjs_fanout_get_bitrate_bounds (GstPeerJSFanout * fanout,
+    guint * min_kbps, guint * max_kbps);
 
 /* What the path to one receiver (@path: a key, its connection) carries,
  * in kbit/s, from its bandwidth estimate (gstpeerjsbwe.c); 0 forgets it.

@@ -329,6 +329,83 @@ GST_START_TEST (test_fanout_h264)
 
 GST_END_TEST;
 
+/* The one encoder runs at the lowest path estimate, within min-bitrate
+ * and max-bitrate (max 0: video-bitrate); with no estimate at
+ * video-bitrate. */
+static gint
+vp8_target_kbps (GstElement * pipeline)
+{
+  GstElement *enc = NULL;
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (pipeline));
+  GValue item = G_VALUE_INIT;
+  gint bps = -1000;
+
+  while (!enc && gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
+    GstElement *e = g_value_get_object (&item);
+    GstElementFactory *f = gst_element_get_factory (e);
+
+    if (f && g_str_equal (GST_OBJECT_NAME (f), "vp8enc"))
+      enc = gst_object_ref (e);
+    g_value_reset (&item);
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+  fail_unless (enc != NULL, "no vp8enc");
+  g_object_get (enc, "target-bitrate", &bps, NULL);
+  gst_object_unref (enc);
+  return bps / 1000;
+}
+
+GST_START_TEST (test_fanout_bitrate_bounds)
+{
+  GstElement *pipeline = gst_pipeline_new (NULL);
+  GstPeerJSFanout *fanout = gst_peerjs_fanout_new (GST_BIN (pipeline),
+      GST_PEERJS_VIDEO_CODEC_VP8, 500);
+  GstPad *vin = gst_peerjs_fanout_add_input (fanout, GST_PEERJS_TRACK_VIDEO);
+  gint p1, p2;
+  guint lo = 0, hi = 0;
+
+  fail_unless (vin != NULL);
+  gst_peerjs_fanout_get_bitrate_bounds (fanout, &lo, &hi);
+  fail_unless_equals_int (lo, GST_PEERJS_DEFAULT_MIN_BITRATE);
+  fail_unless_equals_int (hi, 500);
+
+  /* the weakest path, but never under min-bitrate */
+  gst_peerjs_fanout_set_path_bitrate (fanout, &p1, 100);
+  fail_unless_equals_int (vp8_target_kbps (pipeline), 150);
+  gst_peerjs_fanout_set_path_bitrate (fanout, &p1, 300);
+  gst_peerjs_fanout_set_path_bitrate (fanout, &p2, 400);
+  fail_unless_equals_int (vp8_target_kbps (pipeline), 300);
+  gst_peerjs_fanout_set_bitrate_bounds (fanout, 350, 0);
+  fail_unless_equals_int (vp8_target_kbps (pipeline), 350);
+
+  /* never over max-bitrate, which is video-bitrate unless set */
+  gst_peerjs_fanout_set_path_bitrate (fanout, &p1, 5000);
+  gst_peerjs_fanout_set_path_bitrate (fanout, &p2, 5000);
+  fail_unless_equals_int (vp8_target_kbps (pipeline), 500);
+  gst_peerjs_fanout_set_bitrate_bounds (fanout, 150, 3000);
+  fail_unless_equals_int (vp8_target_kbps (pipeline), 3000);
+  gst_peerjs_fanout_get_bitrate_bounds (fanout, &lo, &hi);
+  fail_unless_equals_int (hi, 3000);
+
+  /* min over max: max wins */
+  gst_peerjs_fanout_set_bitrate_bounds (fanout, 800, 600);
+  fail_unless_equals_int (vp8_target_kbps (pipeline), 600);
+
+  /* the paths gone: video-bitrate again */
+  gst_peerjs_fanout_set_bitrate_bounds (fanout, 150, 0);
+  gst_peerjs_fanout_set_path_bitrate (fanout, &p1, 0);
+  gst_peerjs_fanout_set_path_bitrate (fanout, &p2, 0);
+  fail_unless_equals_int (vp8_target_kbps (pipeline), 500);
+
+  gst_object_unref (vin);
+  gst_peerjs_fanout_remove_input (fanout, GST_PEERJS_TRACK_VIDEO);
+  gst_object_unref (fanout);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 /* Keyframe requests, from the API and from a branch (as webrtcbin sends
  * them on PLI/FIR), make keyframes, at most one per 500 ms. */
 GST_START_TEST (test_fanout_keyframes)
@@ -1302,6 +1379,7 @@ peerjsconnection_suite (void)
   tcase_add_test (tc, test_fanout_vp8);
   tcase_add_test (tc, test_fanout_h264);
   tcase_add_test (tc, test_fanout_keyframes);
+  tcase_add_test (tc, test_fanout_bitrate_bounds);
 
   suite_add_tcase (s, tc_conn);
   tcase_set_timeout (tc_conn, 60);
