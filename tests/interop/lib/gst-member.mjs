@@ -195,6 +195,7 @@ export class GstMember extends GstProcess {
     if (o.foregroundColor) args.push('--foreground-color', o.foregroundColor);   // solid colour, 0xAARRGGBB
     if (o.measureColor) args.push('--measure-color');                // stats: pads' mean "rgb"
     if (o.grabTable) args.push('--grab-table');                      // table_video/table_audio, grabTable()
+    if (o.waitGo) args.push('--wait-go');                            // READY until go() (benchmarks)
     for (const [k, v] of Object.entries(o.set ?? {})) args.push('--set', `${k}=${v}`);
     super(o.label ?? `gst-member ${o.peerId}`, PYTHON, args, o);
     this.peerId = o.peerId;
@@ -267,6 +268,9 @@ export class GstMember extends GstProcess {
 
   /** (--grab-table) The latest table frame analysed per tile of the last layout message (see gst-member.py). */
   grabTable(timeout = 2000) { return this.call({ cmd: 'grab-table', timeout }, { timeout: timeout + 5000 }); }
+
+  /** (--wait-go) Take the pipeline to PLAYING now. */
+  go() { this.child.stdin.write('go\n'); }
 
   _politeStop() { try { this.child.stdin.write('quit\n'); } catch { /* gone */ } }
 

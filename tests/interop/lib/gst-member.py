@@ -23,6 +23,11 @@
 #                                                    the room (inside_room) does not stop us
 #   {"ev":"exit","code":N}
 #
+# --wait-go (benchmarks, tests/bench): build the pipeline, take it to READY,
+# print "ready" and wait for "go" on stdin before PLAYING, so that the
+# process start-up (python, gi, registry) is not part of a set-up time;
+# "go" prints {"ev":"go"} just before the state change.
+#
 # stdin: "stats" prints stats at once, "quit" (or EOF: the test runner died)
 # sets the pipeline to NULL and exits 0. SIGINT/SIGTERM do the same.
 # A line that is a JSON object is a command for the room's data API; each is
@@ -615,6 +620,9 @@ class Member:
                 self.stats()
             elif cmd == "quit":
                 self.quit(0)
+            elif cmd == "go" and self.waiting_go:
+                self.waiting_go = False
+                self.play()
 
     def on_stdin(self, source, cond):
         if cond & GLib.IOCondition.IN:
@@ -641,16 +649,26 @@ class Member:
         GLib.idle_add(self.loop.quit)
         return False
 
+    def play(self):
+        if self.args.wait_go:
+            out("go")
+        if self.pipeline.set_state(Gst.State.PLAYING) == Gst.StateChangeReturn.FAILURE:
+            # the ERROR message on the bus says why
+            GLib.timeout_add(500, self.quit, 1)
+        return False
+
     def run(self):
         GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGINT, self.quit, 0)
         GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, self.quit, 0)
         GLib.io_add_watch(GLib.IOChannel.unix_new(0), GLib.PRIORITY_DEFAULT,
                           GLib.IOCondition.IN | GLib.IOCondition.HUP | GLib.IOCondition.ERR, self.on_stdin)
         GLib.timeout_add(self.args.stats_ms, self.stats)
+        self.waiting_go = self.args.wait_go
+        if self.waiting_go:
+            self.pipeline.set_state(Gst.State.READY)
         out("ready", peer_id=self.args.peer_id, pid=os.getpid())
-        if self.pipeline.set_state(Gst.State.PLAYING) == Gst.StateChangeReturn.FAILURE:
-            # the ERROR message on the bus says why
-            GLib.timeout_add(500, self.quit, 1)
+        if not self.waiting_go:
+            self.play()
         self.loop.run()
         self.stats()
         # Bounded shutdown: a stuck NULL transition must not hang the test.
@@ -686,6 +704,7 @@ def main():
     p.add_argument("--foreground-color", help="solid-colour video, 0xAARRGGBB")
     p.add_argument("--measure-color", action="store_true", help="mean RGB of remote video pads in the stats")
     p.add_argument("--grab-table", action="store_true", help="link table_video/table_audio; grab-table command")
+    p.add_argument("--wait-go", action="store_true", help="stay in READY until \"go\" on stdin")
     args = p.parse_args()
     Gst.init(None)
     signal.signal(signal.SIGALRM, lambda *a: os._exit(3))
