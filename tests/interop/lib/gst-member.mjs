@@ -177,7 +177,9 @@ class GstProcess {
  */
 export class GstMember extends GstProcess {
   constructor(o) {
-    const args = [GST_MEMBER_PY, '--server', o.server.url ?? o.server, '--peer-id', o.peerId];
+    // o.script: a script that extends gst-member.py (tests/bench/luma.py);
+    // o.python: another interpreter command (a network-namespace wrapper)
+    const args = [o.script ?? GST_MEMBER_PY, '--server', o.server.url ?? o.server, '--peer-id', o.peerId];
     if (o.peers) args.push('--peers', Array.isArray(o.peers) ? o.peers.join(',') : o.peers);
     if (o.callPolicy) args.push('--call-policy', o.callPolicy);
     if (o.latency != null) args.push('--latency', String(o.latency));
@@ -197,7 +199,7 @@ export class GstMember extends GstProcess {
     if (o.grabTable) args.push('--grab-table');                      // table_video/table_audio, grabTable()
     if (o.waitGo) args.push('--wait-go');                            // READY until go() (benchmarks)
     for (const [k, v] of Object.entries(o.set ?? {})) args.push('--set', `${k}=${v}`);
-    super(o.label ?? `gst-member ${o.peerId}`, PYTHON, args, o);
+    super(o.label ?? `gst-member ${o.peerId}`, o.python ?? PYTHON, args, o);
     this.peerId = o.peerId;
     this.pads = {};             // latest stats per pad
   }
