@@ -199,6 +199,7 @@ export class GstMember extends GstProcess {
     if (o.grabTable) args.push('--grab-table');                      // table_video/table_audio, grabTable()
     if (o.waitGo) args.push('--wait-go');                            // READY until go() (benchmarks)
     for (const [k, v] of Object.entries(o.set ?? {})) args.push('--set', `${k}=${v}`);
+    if (o.extraArgs) args.push(...o.extraArgs);                       // options of o.script
     super(o.label ?? `gst-member ${o.peerId}`, o.python ?? PYTHON, args, o);
     this.peerId = o.peerId;
     this.pads = {};             // latest stats per pad
