@@ -95,6 +95,8 @@ class PeerServerHandle {
     this.allowDiscovery = !!opts.allowDiscovery;
     this.aliveTimeout = opts.aliveTimeout;
     this.expireTimeout = opts.expireTimeout;
+    // more command-line options, in the spelling of the server kind
+    this.extraArgs = opts.extraArgs ?? [];
     this.logPrefix = opts.logPrefix ?? `[${this.kind}-server]`;
     this.verbose = opts.verbose ?? !!process.env.INTEROP_VERBOSE;
     this.child = null;
@@ -122,6 +124,7 @@ class PeerServerHandle {
       if (this.aliveTimeout != null) a.push('--alive-timeout', String(this.aliveTimeout));
       if (this.expireTimeout != null) a.push('--expire-timeout', String(this.expireTimeout));
     }
+    a.push(...this.extraArgs);
     return a;
   }
 
