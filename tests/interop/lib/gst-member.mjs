@@ -198,6 +198,7 @@ export class GstMember extends GstProcess {
     if (o.measureColor) args.push('--measure-color');                // stats: pads' mean "rgb"
     if (o.grabTable) args.push('--grab-table');                      // table_video/table_audio, grabTable()
     if (o.waitGo) args.push('--wait-go');                            // READY until go() (benchmarks)
+    if (o.prewarmDtls) args.push('--prewarm-dtls');                  // DTLS certificate made before READY
     for (const [k, v] of Object.entries(o.set ?? {})) args.push('--set', `${k}=${v}`);
     if (o.extraArgs) args.push(...o.extraArgs);                       // options of o.script
     super(o.label ?? `gst-member ${o.peerId}`, o.python ?? PYTHON, args, o);

@@ -26,7 +26,10 @@
 # --wait-go (benchmarks, tests/bench): build the pipeline, take it to READY,
 # print "ready" and wait for "go" on stdin before PLAYING, so that the
 # process start-up (python, gi, registry) is not part of a set-up time;
-# "go" prints {"ev":"go"} just before the state change.
+# "go" prints {"ev":"go"} just before the state change. --prewarm-dtls makes a
+# dtlsdec first: GStreamer's DTLS elements share one generated certificate
+# per process, made (RSA 2048, 75-170 ms of CPU here) by the first one, which
+# is otherwise the first call's webrtcbin (a bench of that cost).
 #
 # stdin: "stats" prints stats at once, "quit" (or EOF: the test runner died)
 # sets the pipeline to NULL and exits 0. SIGINT/SIGTERM do the same.
@@ -664,6 +667,8 @@ class Member:
                           GLib.IOCondition.IN | GLib.IOCondition.HUP | GLib.IOCondition.ERR, self.on_stdin)
         GLib.timeout_add(self.args.stats_ms, self.stats)
         self.waiting_go = self.args.wait_go
+        if self.args.prewarm_dtls:
+            self.dtls_warm = Gst.ElementFactory.make("dtlsdec", None)
         if self.waiting_go:
             self.pipeline.set_state(Gst.State.READY)
         out("ready", peer_id=self.args.peer_id, pid=os.getpid())
@@ -705,6 +710,7 @@ def main():
     p.add_argument("--measure-color", action="store_true", help="mean RGB of remote video pads in the stats")
     p.add_argument("--grab-table", action="store_true", help="link table_video/table_audio; grab-table command")
     p.add_argument("--wait-go", action="store_true", help="stay in READY until \"go\" on stdin")
+    p.add_argument("--prewarm-dtls", action="store_true", help="make the process' DTLS certificate before starting")
     args = p.parse_args()
     Gst.init(None)
     signal.signal(signal.SIGALRM, lambda *a: os._exit(3))
