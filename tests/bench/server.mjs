@@ -21,7 +21,10 @@
 //                                      this nice value (root for < 0): on a
 //                                      shared, loaded machine the servers are
 //                                      otherwise starved and the latencies
-//                                      measure the scheduler (default: leave)
+//                                      measure the scheduler (default: leave;
+//                                      server.sh then gives the bench a
+//                                      session of its own, whose autogroup nice
+//                                      the generator sets too)
 //   QUIET_WAIT=60                      wait up to this many s for a quiet
 //                                      machine (>= 1 core idle) before each server
 //   BENCH_RESULTS=/path/file.jsonl     one JSON object per figure appended
