@@ -43,7 +43,9 @@
 //   PEERJS_BUILD_DIR=/work/main/build  the build dir (plugin and server)
 //   FLIPS=40                           flips measured per run
 //   RUNS=gst-gst,gst-browser,browser-gst,sweep   which runs
-//   SWEEP=0,20,50,100,200              room latencies of the sweep (ms; 50 is the default)
+//   SWEEP=20,50,100,200                room latencies of the sweep (ms; 50 is the default;
+//                                      0 is not "no jitterbuffer": the element then leaves
+//                                      webrtcbin's own default, 200 ms)
 //   JITTER=20,15                       delay,jitter (ms) on the sender's link in the sweep
 //   BENCH_NICE=-5                      nice value of the gst members (the link's too)
 //   BENCH_RESULTS=/path/file.jsonl     one JSON object per figure appended
@@ -62,7 +64,7 @@ const ROOT = path.resolve(HERE, '..', '..');
 const BUILD = path.resolve(process.env.PEERJS_BUILD_DIR || path.join(ROOT, 'build'));
 const FLIPS = Number(process.env.FLIPS || 40);
 const RUNS = (process.env.RUNS || 'gst-gst,gst-browser,browser-gst,sweep').split(',').map((s) => s.trim()).filter(Boolean);
-const SWEEP = (process.env.SWEEP || '0,20,50,100,200').split(',').map(Number);
+const SWEEP = (process.env.SWEEP || '20,50,100,200').split(',').map(Number);
 const [DELAY, JIT] = (process.env.JITTER || '20,15').split(',').map(Number);
 const NICE = Number(process.env.BENCH_NICE ?? -5);
 const W = 640, H = 360, FPS = 30;
@@ -159,29 +161,37 @@ async function member(o) {
 function sender(server, peerId, peers, extra = {}) {
   return member({
     server, peerId, peers, label: `${peerId} (flips)`, width: W, height: H, fps: FPS, pattern: 'black',
-    extraArgs: ['--flip-ms', String(FLIP_MS), '--flip-spread-ms', String(FLIP_SPREAD_MS)], ...extra,
+    extraArgs: ['--flip-ms', String(FLIP_MS), '--flip-spread-ms', String(FLIP_SPREAD_MS), '--no-audio'], ...extra,
   });
 }
 
 function receiver(server, peerId, peers, extra = {}) {
-  return member({ server, peerId, peers, label: `${peerId} (luma)`, noVideo: true, extraArgs: ['--luma'], ...extra });
+  return member({ server, peerId, peers, label: `${peerId} (luma)`, noVideo: true, extraArgs: ['--luma', '--no-audio'], ...extra });
 }
 
 const flipsOf = (m, since) => m.events.filter((e) => e.ev === 'flip' && e.t >= since).map((e) => ({ t: e.t, white: e.white }));
 const detsOf = (m, pad, at) => m.events.filter((e) => e.ev === 'luma' && e.pad === pad && e.at === at).map((e) => ({ t: e.t, white: e.white }));
 
-/** Wait until `count()` reaches n (bounded). */
+/**
+ * Wait until `count()` reaches n (bounded). A starved sender (a loaded
+ * machine) flips late: past the time limit the run goes on with the flips
+ * it has (printed), and fails only below half of them.
+ */
 async function waitCount(count, n, timeout, what) {
   const end = Date.now() + timeout;
   for (;;) {
     const c = await count();
     if (c >= n) return c;
-    if (Date.now() > end) throw new Error(`${what}: ${c} of ${n} within ${timeout} ms`);
+    if (Date.now() > end) {
+      if (c < n / 2) throw new Error(`${what}: ${c} of ${n} within ${timeout} ms`);
+      log(`${what}: only ${c} of ${n} within ${timeout} ms (sender starved?); measuring those`);
+      return c;
+    }
     await sleep(250);
   }
 }
 
-const flipWindow = () => FLIPS * (FLIP_MS + FLIP_SPREAD_MS) + 15000;
+const flipWindow = () => FLIPS * 2 * FLIP_MS + 10000;
 
 /**
  * One gst->gst run: A flips, B detects. `ns` = {server, python, nsA, nsB,
@@ -465,7 +475,7 @@ async function main() {
   log(`latency bench: ${W}x${H}@${FPS} VP8, ${FLIPS} flips per run, build ${BUILD}, load ${uptime()}`);
   const rows = [];
   const dirRow = (name, r, res) => {
-    rows.push({ name, ...summary(res.lat), missed: res.missed });
+    rows.push({ name, ...summary(res.lat), missed: res.missed, load: uptime().split(' ')[0] });
     log(`${name}: ${fmt(summary(res.lat))}, ${res.missed} of ${r.flips} flips not seen`);
   };
   let server = null;
@@ -536,9 +546,10 @@ async function main() {
             continue;
           }
           const s = summary(r.render.lat);
-          sweep.push({ ...run, s, r });
+          sweep.push({ ...run, s, r, load: uptime().split(' ')[0] });
           log(`sweep ${run.name}: ${fmt(s)}, missed ${r.render.missed}; ${round(r.fps)} fps rendered, ${r.freezes} freezes ` +
-            `(${Math.round(r.freezeMs)} ms frozen, longest gap ${round(r.maxGap, 0)} ms), ${r.lateDrops} late drops, ${r.padFreezes} freezes at the room's pad`);
+            `(${Math.round(r.freezeMs)} ms frozen, longest gap ${round(r.maxGap, 0)} ms), ${r.lateDrops} late drops, ${r.padFreezes} freezes at the room's pad; ` +
+            `decoded ${fmt(summary(r.decoded.lat))}; receiver pipeline latency ${r.pipelineLatency} ms`);
           const idl = run.link.out ? `jitter-l${run.latency}` : 'netns-clean';
           figure(`g2g-${idl}-median`, `gst->gst in namespaces, ${run.name}: glass-to-glass median`, s.median, 'ms', s.n);
           figure(`g2g-${idl}-p95`, `gst->gst in namespaces, ${run.name}: glass-to-glass p95`, s.p95, 'ms', s.n);
@@ -554,18 +565,18 @@ async function main() {
 
   // --- tables ---
   console.log('\nGlass-to-glass latency, 640x360@30 VP8, loopback, luma flips (ms)');
-  console.log('| direction | median | p95 | min | max | flips measured | not seen |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log('| direction | median | p95 | min | max | flips measured | not seen | load (1 min) |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows)
-    console.log(`| ${r.name} | ${round(r.median)} | ${round(r.p95)} | ${round(r.min)} | ${round(r.max)} | ${r.n} | ${r.missed} |`);
+    console.log(`| ${r.name} | ${round(r.median)} | ${round(r.p95)} | ${round(r.min)} | ${round(r.max)} | ${r.n} | ${r.missed} | ${r.load} |`);
   const g = figures.find((f) => f.id === 'g2g-gst-gst-median');
   if (g) console.log(`target gst->gst median <= ${TARGET_MS} ms: ${g.value} ms, ${g.met ? 'met' : `NOT met (${round(g.value - TARGET_MS)} ms over)`}`);
   if (sweep.length) {
     console.log(`\nLatency vs smoothness, gst->gst, sender's link ${DELAY} +- ${JIT} ms (netem-link.py), ${FLIPS} flips per row`);
-    console.log('| link, room latency | median ms | p95 ms | fps rendered | freezes > 100 ms | frozen ms | late drops |');
-    console.log('|---|---:|---:|---:|---:|---:|---:|');
+    console.log('| link, room latency | median ms | p95 ms | decoded median ms | fps rendered | freezes > 100 ms | frozen ms | late drops | load (1 min) |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const x of sweep)
-      console.log(`| ${x.name} | ${round(x.s.median)} | ${round(x.s.p95)} | ${round(x.r.fps)} | ${x.r.freezes} | ${Math.round(x.r.freezeMs)} | ${x.r.lateDrops} |`);
+      console.log(`| ${x.name} | ${round(x.s.median)} | ${round(x.s.p95)} | ${round(summary(x.r.decoded.lat).median)} | ${round(x.r.fps)} | ${x.r.freezes} | ${Math.round(x.r.freezeMs)} | ${x.r.lateDrops} | ${x.load} |`);
   }
   log(`done, load ${uptime()}`);
 }

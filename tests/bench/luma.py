@@ -103,7 +103,8 @@ class LumaMember(gm.Member):
             if vts is None:
                 self.fatal("--flip-ms: no videotestsrc (sending no video?)", 2)
             self.vts = vts
-            self.white = False
+            self.white = False    # the colour asked for (main loop)
+            self.applied = False  # the colour videotestsrc makes (streaming thread)
             Gst.util_set_object_arg(vts, "pattern", "black")
             vts.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, self.on_src_frame)
             self.schedule_flip()
@@ -113,8 +114,12 @@ class LumaMember(gm.Member):
         GLib.timeout_add(max(50, int(ms)), self.flip)
 
     def flip(self):
+        # only asked for here: the pattern is switched by the streaming
+        # thread (on_src_frame), between two frames. Switching it from the
+        # main loop races with videotestsrc's cached frame of the solid
+        # patterns (GStreamer 1.22: gst_video_frame_copy criticals, then
+        # "Internal data stream error").
         self.white = not self.white
-        Gst.util_set_object_arg(self.vts, "pattern", "white" if self.white else "black")
         self.schedule_flip()
         return False
 
@@ -128,6 +133,10 @@ class LumaMember(gm.Member):
                 gm.out("flip", t=round(t, 2), white=c, luma=round(luma, 1),
                        pts_ms=buf.pts / Gst.MSECOND if buf.pts != Gst.CLOCK_TIME_NONE else None)
             self.src_white = c
+        want = self.white
+        if want != self.applied:
+            Gst.util_set_object_arg(self.vts, "pattern", "white" if want else "black")
+            self.applied = want
         return Gst.PadProbeReturn.OK
 
     def detect(self, name, at, buf, caps, t):
