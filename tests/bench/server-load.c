@@ -757,7 +757,7 @@ raise_nofile (void)
 int
 main (int argc, char **argv)
 {
-  gdouble connect_timeout = 60, settle = 2;
+  gdouble connect_timeout = 60, settle = 3;
   gboolean skip_rate = FALSE, skip_closed = FALSE;
   GOptionEntry entries[] = {
     {"url", 0, 0, G_OPTION_ARG_STRING, &opt.url,
@@ -785,7 +785,7 @@ main (int argc, char **argv)
     {"id-prefix", 0, 0, G_OPTION_ARG_STRING, &opt.prefix,
         "Prefix of the client IDs (bench)", "P"},
     {"settle", 0, 0, G_OPTION_ARG_DOUBLE, &settle,
-        "Idle time before the idle RSS, s (2)", "S"},
+        "Idle time for the idle RSS and CPU, s (3)", "S"},
     {"no-rate", 0, 0, G_OPTION_ARG_NONE, &skip_rate, "Skip the rate phase",
         NULL},
     {"no-closed", 0, 0, G_OPTION_ARG_NONE, &skip_closed,
@@ -797,7 +797,7 @@ main (int argc, char **argv)
   JsonBuilder *b;
   JsonGenerator *g;
   gint64 t0, connect_ns, rss_base, rss_idle;
-  gdouble self0;
+  gdouble self0, idle_cpu;
   PhaseResult rate_r = { 0 }, closed_r = { 0 };
   guint hb;
   gchar *out;
@@ -856,10 +856,14 @@ main (int argc, char **argv)
       self_cpu_s () - self0);
 
   hb = g_timeout_add (HB_TICK_MS, heartbeat_tick, NULL);
+  idle_cpu = server_cpu_s ();
   iterate_until (NULL, now_ns () + (gint64) (settle * 1e9));
+  /* what N registered clients cost when they only heartbeat */
+  idle_cpu = 100.0 * (server_cpu_s () - idle_cpu) / settle;
   rss_idle = server_status_kb ("VmRSS");
   g_printerr ("server RSS: %.1f MB before clients, %.1f MB with %u idle "
-      "clients\n", rss_base / 1024.0, rss_idle / 1024.0, n_open);
+      "clients; server CPU %.1f %% while idle\n", rss_base / 1024.0,
+      rss_idle / 1024.0, n_open, idle_cpu);
 
   /* a phase with clients missing would measure something else */
   if (n_open == opt.n_clients && server_alive ()) {
@@ -905,6 +909,7 @@ main (int argc, char **argv)
   D ("connect_ms", connect_ns / 1e6);
   I ("server_rss_base_kb", rss_base);
   I ("server_rss_idle_kb", rss_idle);
+  D ("server_idle_cpu_pct", idle_cpu);
   I ("sdp_bytes", opt.sdp_bytes);
   I ("rate_target", opt.rate);
   I ("inflight", opt.inflight);

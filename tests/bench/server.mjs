@@ -5,7 +5,7 @@
 //
 //   1000 clients register, heartbeat every 5 s, and relay OFFER/ANSWER +
 //   3 CANDIDATE bursts to a partner:
-//   - idle: server RSS with the 1000 registered clients
+//   - idle: server RSS and CPU with the 1000 registered clients
 //   - rate: open loop at RATE msgs/s: relay latency p50/p99 and the
 //           server's CPU time (utime+stime, every thread) per relayed message
 //   - closed: INFLIGHT messages in flight per client: messages/s delivered
@@ -165,6 +165,7 @@ const rows = [
   ['RSS, no clients', 'MB', (r) => mb(r.server_rss_base_kb), 'rss-base-mb'],
   [`RSS, ${CLIENTS} idle clients`, 'MB', (r) => mb(r.server_rss_idle_kb), 'rss-idle-mb'],
   ['peak RSS (VmHWM)', 'MB', (r) => mb(r.server_hwm_kb), 'rss-peak-mb'],
+  [`server CPU, ${CLIENTS} clients heartbeating only`, '%', (r) => r.server_idle_cpu_pct, 'idle-cpu-pct'],
   [`max throughput (${INFLIGHT} in flight per client)`, 'msg/s', (r) => r.closed?.delivered_per_s, 'throughput'],
   ['  latency p99 at max throughput', 'ms', (r) => r.closed?.p99_ms, 'closed-p99-ms'],
   ['  server CPU at max throughput', '%', (r) => r.closed?.server_cpu_pct, 'closed-cpu-pct'],
