@@ -17,14 +17,18 @@
  *
  * What we have: the NACKs of the video we send (what share of the packets
  * sent since the last poll the receiver asked for again: it asks as soon
- * as it misses one), and the receiver reports about what we send
+ * as it misses one), the receiver reports about what we send
  * (gstpeerjsreports.c: the fraction lost in the report's interval and the
- * round-trip time; they come every second or few). The loss is the larger
- * of the two. The rule
- * is the loss-based half of Google Congestion Control (RFC draft
- * draft-ietf-rmcat-gcc-02, 6), plus a queueing-delay brake:
+ * round-trip time, every second or so), and, when the remote does
+ * transport-wide congestion control feedback (browsers and our own
+ * elements do), rtpsession's TWCC window: the bitrate that left, the
+ * bitrate that arrived, the share lost. The loss is the largest of them.
+ * The rule is the loss-based half of Google Congestion Control (RFC draft
+ * draft-ietf-rmcat-gcc-02, 6), with TWCC's delivered share as a floor on
+ * the step, plus a queueing-delay brake:
  *
- *   loss > 10 %                        rate *= 1 - loss / 2
+ *   loss > 10 %                        rate *= min (1 - loss / 2,
+ *                                                   0.85 * arrived / left)
  *   RTT > the lowest seen + 100 ms     rate *= 0.85 (a queue is filling)
  *   loss < 5 %                         rate *= 1.08, up to max-bitrate
  *   otherwise                          rate stays
@@ -54,6 +58,7 @@ GST_DEBUG_CATEGORY_STATIC (GST_CAT_DEFAULT);
 #define QUEUE_DELAY_S 0.100
 #define INCREASE 1.08
 #define DELAY_DECREASE 0.85
+#define DELIVERED_MARGIN 0.85
 
 typedef struct
 {
@@ -63,6 +68,7 @@ typedef struct
   gdouble kbps;                 /* 0: not started */
   gdouble min_rtt;              /* s, < 0: none yet */
   guint64 last_reports;         /* receiver reports taken */
+  guint64 last_twcc;            /* TWCC windows seen */
   gboolean have_counts;
   guint64 last_sent, last_requests;     /* video packets, NACKed packets */
   guint64 polled_requests;      /* NACKed packets when the stats were asked */
@@ -160,8 +166,8 @@ on_stats (GstPeerJSConnection * conn, const GstStructure * stats,
   Bwe *bwe = g_object_get_qdata (G_OBJECT (conn), bwe_quark ());
   Report r = { 0, };
   GstPeerJSReportsSnapshot reports;
-  gboolean new_report, have_nack = FALSE;
-  gdouble before, min_rtt, nack_loss = 0;
+  gboolean new_report, have_nack = FALSE, have_twcc;
+  gdouble before, min_rtt, nack_loss = 0, delivered = 1;
   guint64 requests;
   guint min_kbps, max_kbps, kbps;
   const gchar *why;
@@ -198,12 +204,21 @@ on_stats (GstPeerJSConnection * conn, const GstStructure * stats,
     r.loss = reports.loss;
     r.rtt = MAX (reports.rtt, 0.0);
   }
-  if (!new_report && !have_nack) {
+  /* the transport-wide feedback: what share of what left arrived */
+  have_twcc = reports.twcc_count != bwe->last_twcc
+      && reports.twcc_sent_kbps > 0;
+  bwe->last_twcc = reports.twcc_count;
+  if (have_twcc)
+    delivered = CLAMP (reports.twcc_recv_kbps / reports.twcc_sent_kbps,
+        0.0, 1.0);
+  if (!new_report && !have_nack && !have_twcc) {
     g_mutex_unlock (&bwe->lock);
     GST_LOG_OBJECT (conn, "nothing new");
     return;
   }
   r.loss = new_report ? MAX (r.loss, nack_loss) : nack_loss;
+  if (have_twcc)
+    r.loss = MAX (r.loss, reports.twcc_loss);
   if (!new_report)
     r.rtt = 0;
 
@@ -216,7 +231,10 @@ on_stats (GstPeerJSConnection * conn, const GstStructure * stats,
     bwe->min_rtt = r.rtt;
 
   if (r.loss > LOSS_HIGH) {
-    bwe->kbps *= 1.0 - r.loss / 2.0;
+    /* through a narrow link what arrives is what it carries: go under
+     * that at once rather than halving the loss step by step */
+    bwe->kbps *= MIN (1.0 - r.loss / 2.0, have_twcc && delivered < 0.95 ?
+        DELIVERED_MARGIN * delivered : 1.0);
     why = "loss";
   } else if (r.rtt > 0 && r.rtt > bwe->min_rtt + QUEUE_DELAY_S) {
     bwe->kbps *= DELAY_DECREASE;
@@ -233,9 +251,9 @@ on_stats (GstPeerJSConnection * conn, const GstStructure * stats,
   fanout = gst_object_ref (bwe->fanout);
   g_mutex_unlock (&bwe->lock);
 
-  GST_DEBUG_OBJECT (conn, "report: loss %.3f, rtt %.0f ms (lowest %.0f): "
-      "%s, %.0f -> %u kbit/s", r.loss, r.rtt * 1000.0, min_rtt * 1000.0,
-      why, before, kbps);
+  GST_DEBUG_OBJECT (conn, "report: loss %.3f, rtt %.0f ms (lowest %.0f), "
+      "delivered %.2f: %s, %.0f -> %u kbit/s", r.loss, r.rtt * 1000.0,
+      min_rtt * 1000.0, delivered, why, before, kbps);
   gst_peerjs_fanout_set_path_bitrate (fanout, conn, kbps);
   gst_object_unref (fanout);
 }

@@ -96,6 +96,14 @@ GST_DEBUG_CATEGORY_STATIC (GST_CAT_DEFAULT);
  * level may differ per direction (what Chromium offers itself). */
 #define H264_PROFILE_LEVEL_ID "42e01f"
 
+/* Transport-wide congestion control (draft-holmer-rmcat-transport-wide-cc-
+ * extensions-01): with the header extension in the send caps rtpsession
+ * numbers every packet, the receiver's rtpsession (or browser) answers
+ * with feedback, and ours turns that into twcc-stats (gstpeerjsbwe.c). Our
+ * offers use this ID; answers take the offer's. */
+#define TWCC_URI "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"
+#define TWCC_EXT_ID 3
+
 /* decodebin's GstAutoplugSelectResult (not in a public header) */
 #define AUTOPLUG_SELECT_TRY 0
 #define AUTOPLUG_SELECT_SKIP 2
@@ -170,6 +178,7 @@ struct _GstPeerJSConnection
   JsonNode *metadata;           /* our OFFER's */
   gchar *offer_sdp;             /* the remote OFFER (answering) */
   guint serial;                 /* names the elements */
+  guint twcc_ext_id;            /* 0: the remote does not do TWCC */
   guint liveness_timeout;       /* ms; set before start() */
 
   /* set by start(), read-only afterwards; freed at finalize */
@@ -1525,6 +1534,12 @@ send_caps (GstPeerJSConnection * self, SendBranch * b)
 
   gst_caps_set_simple (caps, "payload", G_TYPE_INT, b->pt, "ssrc",
       G_TYPE_UINT, b->ssrc, NULL);
+  if (self->twcc_ext_id) {
+    gchar *field = g_strdup_printf ("extmap-%u", self->twcc_ext_id);
+
+    gst_caps_set_simple (caps, field, G_TYPE_STRING, TWCC_URI, NULL);
+    g_free (field);
+  }
   return caps;
 }
 
@@ -1930,12 +1945,45 @@ add_answer_recv_transceiver (GstPeerJSConnection * self)
   gst_object_unref (trans);
 }
 
+/* The ID the offer gives the TWCC header extension (RFC 8285
+ * "a=extmap:<id>[/<direction>] <uri>"); 0 if it has none. */
+static guint
+offer_twcc_id (const GstSDPMessage * sdp)
+{
+  guint i, j;
+
+  for (i = 0; i < gst_sdp_message_medias_len (sdp); i++) {
+    const GstSDPMedia *media = gst_sdp_message_get_media (sdp, i);
+
+    for (j = 0; j < gst_sdp_media_attributes_len (media); j++) {
+      const GstSDPAttribute *a = gst_sdp_media_get_attribute (media, j);
+      gchar *end = NULL;
+      guint64 id;
+
+      if (g_strcmp0 (a->key, "extmap") || !a->value)
+        continue;
+      id = g_ascii_strtoull (a->value, &end, 10);
+      if (end == a->value || id < 1 || id > 14)
+        continue;
+      end += strcspn (end, " ");
+      while (*end == ' ')
+        end++;
+      if (g_str_has_prefix (end, TWCC_URI)
+          && (end[strlen (TWCC_URI)] == '\0' || end[strlen (TWCC_URI)] == ' '))
+        return (guint) id;
+    }
+  }
+  return 0;
+}
+
 static gboolean
 prepare_answer (GstPeerJSConnection * self,
     const GstWebRTCSessionDescription * offer, GError ** error)
 {
   gboolean done[2] = { FALSE, FALSE };
   guint i;
+
+  self->twcc_ext_id = offer_twcc_id (offer->sdp);
 
   for (i = 0; self->type == GST_PEERJS_CONNECTION_MEDIA
       && i < gst_sdp_message_medias_len (offer->sdp); i++) {
@@ -2802,6 +2850,7 @@ gst_peerjs_connection_init (GstPeerJSConnection * self)
       g_ptr_array_new_with_free_func ((GDestroyNotify) remote_candidate_free);
   self->rx_probes = g_ptr_array_new ();
   self->liveness_timeout = DEFAULT_LIVENESS_TIMEOUT;
+  self->twcc_ext_id = TWCC_EXT_ID;
 }
 
 static void

@@ -11,18 +11,32 @@
  *
  * webrtcbin 1.22's remote-inbound-rtp statistics cannot be trusted for
  * them: rtpsession 1.22 keeps only the last report block a remote SSRC
- * sent (about any of our SSRCs), and webrtcbin picks, for each of ours,
- * some remote SSRC whose last block was about it. On a loaded machine the
- * pick was the remote's retransmission SSRC, which had sent one sender
- * report, early, before it had any of ours (LSR 0): the round-trip time
+ * sent (about any of our SSRCs: a GStreamer receiver puts blocks about
+ * our audio, video and retransmission SSRCs in one packet), and webrtcbin
+ * picks, for each of ours, some remote SSRC whose last block was about
+ * it. On a loaded machine the pick was a block about our retransmission
+ * SSRC, which had never sent a sender report (LSR 0): the round-trip time
  * stayed unknown for the whole call and the rate control went blind.
  * (GStreamer 1.25 keeps the blocks on our own sources.)
  *
- * So: rtpbin's on-ssrc-active fires after each RTCP packet from a remote
- * SSRC; its source's statistics then hold the block just processed. A
- * block counts when it differs from that SSRC's previous one (an SR
- * without blocks leaves the old one in place). The loss of any of our
- * streams stands for the path's: they share one bundled transport. */
+ * So every block is read here, from the RTCP packets themselves
+ * (rtpsession's on-receiving-rtcp), and the round trip is measured
+ * against our own clock: on-sending-rtcp tells when each of our sender
+ * reports left (by its NTP timestamp's middle 32 bits, which a block
+ * quotes as LSR), so RTT = arrival - departure - DLSR (RFC 3550 6.4.1)
+ * without depending on how rtpsession maps NTP time. The loss of any of
+ * our streams stands for the path's: they share one bundled transport.
+ *
+ * rtpsession's regular RTCP comes every 5 s at the least (RFC 3550's
+ * minimum; blocks ride only in regular packets, not in the early ones that
+ * carry NACKs): with a second (what libwebrtc uses for video) the rate
+ * control hears of a queue in time. The transport-wide feedback
+ * (twcc-stats) comes every 100 ms, so the sender sees what arrived of
+ * what it sent within a few hundred ms. */
+
+/* RTCP interval and TWCC feedback interval, ns */
+#define RTCP_MIN_INTERVAL (1 * GST_SECOND)
+#define TWCC_FEEDBACK_INTERVAL (100 * GST_MSECOND)
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -30,18 +44,21 @@
 
 #include "gstpeerjsreports.h"
 
+#include <gst/rtp/gstrtcpbuffer.h>
 #include <string.h>
 
 #define GST_CAT_DEFAULT peerjs_reports_debug
 GST_DEBUG_CATEGORY_STATIC (GST_CAT_DEFAULT);
 
-/* remote SSRCs remembered for freshness: a call has a handful */
-#define MAX_SENDERS 64
+/* the sender reports of ours a block may quote: RTCP goes out every
+ * second or few, blocks quote the latest */
+#define SENT_RING 32
 
 typedef struct
 {
-  guint32 about, exthighestseq, lsr, dlsr;
-} Block;
+  guint32 lsr;                  /* middle 32 bits of the NTP timestamp */
+  gint64 when;                  /* monotonic, us */
+} SentReport;
 
 struct _GstPeerJSReports
 {
@@ -50,7 +67,10 @@ struct _GstPeerJSReports
   gulong handler;
 
   GMutex lock;
-  GHashTable *last;             /* remote SSRC -> Block */
+  GPtrArray *internal;          /* RTPSession, for disconnecting */
+  GPtrArray *elements;          /* their rtpsession elements, likewise */
+  SentReport sent[SENT_RING];
+  guint sent_next;
   GstPeerJSReportsSnapshot now;
 };
 
@@ -66,6 +86,13 @@ init_debug (void)
   }
 }
 
+static GstPeerJSReports *
+reports_ref (GstPeerJSReports * r)
+{
+  g_atomic_int_inc (&r->refcount);
+  return r;
+}
+
 static void
 reports_unref (gpointer data, GClosure * closure)
 {
@@ -73,79 +100,157 @@ reports_unref (gpointer data, GClosure * closure)
 
   if (!g_atomic_int_dec_and_test (&r->refcount))
     return;
-  g_hash_table_unref (r->last);
+  g_ptr_array_unref (r->internal);
+  g_ptr_array_unref (r->elements);
   g_mutex_clear (&r->lock);
   gst_clear_object (&r->rtpbin);
   g_free (r);
 }
 
-static GstStructure *
-source_stats (GObject * session, guint ssrc)
-{
-  GObject *source = NULL;
-  GstStructure *s = NULL;
-
-  g_signal_emit_by_name (session, "get-source-by-ssrc", ssrc, &source);
-  if (!source)
-    return NULL;
-  g_object_get (source, "stats", &s, NULL);
-  g_object_unref (source);
-  return s;
-}
-
-/* rtpbin's streaming thread, with no rtpsession lock held */
-static void
-on_ssrc_active (GstElement * rtpbin, guint session_id, guint ssrc,
+/* rtpsession's RTCP thread: when each of our sender reports leaves */
+static gboolean
+on_sending_rtcp (GObject * session, GstBuffer * buffer, gboolean early,
     GstPeerJSReports * r)
 {
-  GObject *session = NULL;
-  GstStructure *s;
-  gboolean internal = TRUE, have_rb = FALSE;
-  guint fraction = 0, round_trip = 0;
-  Block b = { 0, };
-  Block *prev;
+  GstRTCPBuffer rtcp = GST_RTCP_BUFFER_INIT;
+  GstRTCPPacket packet;
+  gint64 now = g_get_monotonic_time ();
+  gboolean more;
 
-  g_signal_emit_by_name (rtpbin, "get-internal-session", session_id, &session);
-  if (!session)
+  if (!gst_rtcp_buffer_map (buffer, GST_MAP_READ, &rtcp))
+    return FALSE;
+  g_mutex_lock (&r->lock);
+  for (more = gst_rtcp_buffer_get_first_packet (&rtcp, &packet); more;
+      more = gst_rtcp_packet_move_to_next (&packet)) {
+    guint64 ntptime = 0;
+
+    if (gst_rtcp_packet_get_type (&packet) != GST_RTCP_TYPE_SR)
+      continue;
+    gst_rtcp_packet_sr_get_sender_info (&packet, NULL, &ntptime, NULL, NULL,
+        NULL);
+    r->sent[r->sent_next].lsr = (guint32) (ntptime >> 16);
+    r->sent[r->sent_next].when = now;
+    r->sent_next = (r->sent_next + 1) % SENT_RING;
+  }
+  g_mutex_unlock (&r->lock);
+  gst_rtcp_buffer_unmap (&rtcp);
+  /* nothing to add: suppressing the packet stays rtpsession's call */
+  return FALSE;
+}
+
+/* When the sender report a block quotes left; 0: not one we know. Lock
+ * held. */
+static gint64
+sent_at (GstPeerJSReports * r, guint32 lsr)
+{
+  guint i;
+
+  for (i = 0; lsr && i < SENT_RING; i++)
+    if (r->sent[i].when && r->sent[i].lsr == lsr)
+      return r->sent[i].when;
+  return 0;
+}
+
+/* rtpsession's receiving thread, before it handles the packet */
+static void
+on_receiving_rtcp (GObject * session, GstBuffer * buffer, GstPeerJSReports * r)
+{
+  GstRTCPBuffer rtcp = GST_RTCP_BUFFER_INIT;
+  GstRTCPPacket packet;
+  gint64 now = g_get_monotonic_time ();
+  gboolean more;
+
+  if (!gst_rtcp_buffer_map (buffer, GST_MAP_READ, &rtcp))
     return;
-  s = source_stats (session, ssrc);
-  g_object_unref (session);
+  g_mutex_lock (&r->lock);
+  for (more = gst_rtcp_buffer_get_first_packet (&rtcp, &packet); more;
+      more = gst_rtcp_packet_move_to_next (&packet)) {
+    GstRTCPType type = gst_rtcp_packet_get_type (&packet);
+    guint i, n;
+    gdouble loss = -1;
+
+    if (type != GST_RTCP_TYPE_SR && type != GST_RTCP_TYPE_RR)
+      continue;
+    n = gst_rtcp_packet_get_rb_count (&packet);
+    for (i = 0; i < n; i++) {
+      guint32 ssrc, exthighestseq, jitter, lsr, dlsr;
+      guint8 fraction;
+      gint32 lost;
+      gint64 sent;
+
+      gst_rtcp_packet_get_rb (&packet, i, &ssrc, &fraction, &lost,
+          &exthighestseq, &jitter, &lsr, &dlsr);
+      /* only blocks about what we sent: we know the report they quote */
+      sent = sent_at (r, lsr);
+      if (!sent)
+        continue;
+      loss = MAX (loss, fraction / 256.0);
+      /* DLSR is in 1/65536 s */
+      r->now.rtt = MAX (0.0, (now - sent) / 1e6 - dlsr / 65536.0);
+      GST_LOG_OBJECT (r->rtpbin, "block about %08x: loss %u/256, round "
+          "trip %.1f ms", ssrc, fraction, r->now.rtt * 1000.0);
+    }
+    if (loss >= 0) {
+      r->now.loss = loss;
+      r->now.count++;
+    }
+  }
+  g_mutex_unlock (&r->lock);
+  gst_rtcp_buffer_unmap (&rtcp);
+}
+
+/* rtpsession's thread that handled the feedback */
+static void
+on_twcc_stats (GstElement * element, GParamSpec * pspec, GstPeerJSReports * r)
+{
+  GstStructure *s = NULL;
+  guint sent = 0, recv = 0;
+  gdouble loss_pct = 0;
+
+  g_object_get (element, "twcc-stats", &s, NULL);
   if (!s)
     return;
-  gst_structure_get (s, "internal", G_TYPE_BOOLEAN, &internal,
-      "have-rb", G_TYPE_BOOLEAN, &have_rb, NULL);
-  if (internal || !have_rb || !gst_structure_get (s,
-          "rb-ssrc", G_TYPE_UINT, &b.about,
-          "rb-exthighestseq", G_TYPE_UINT, &b.exthighestseq,
-          "rb-lsr", G_TYPE_UINT, &b.lsr, "rb-dlsr", G_TYPE_UINT, &b.dlsr,
-          "rb-fractionlost", G_TYPE_UINT, &fraction,
-          "rb-round-trip", G_TYPE_UINT, &round_trip, NULL)) {
-    gst_structure_free (s);
-    return;
-  }
+  gst_structure_get (s, "bitrate-sent", G_TYPE_UINT, &sent,
+      "bitrate-recv", G_TYPE_UINT, &recv,
+      "packet-loss-pct", G_TYPE_DOUBLE, &loss_pct, NULL);
   gst_structure_free (s);
-
-  g_mutex_lock (&r->lock);
-  prev = g_hash_table_lookup (r->last, GUINT_TO_POINTER (ssrc));
-  if (prev && !memcmp (prev, &b, sizeof (b))) {
-    g_mutex_unlock (&r->lock);
+  /* 0: the window is not full yet */
+  if (!sent)
     return;
-  }
-  if (!prev && g_hash_table_size (r->last) < MAX_SENDERS) {
-    prev = g_new (Block, 1);
-    g_hash_table_insert (r->last, GUINT_TO_POINTER (ssrc), prev);
-  }
-  if (prev)
-    *prev = b;
-  r->now.count++;
-  r->now.loss = fraction / 256.0;
-  /* LSR 0: the remote had no sender report of ours yet (RFC 3550 6.4.1) */
-  if (b.lsr != 0)
-    r->now.rtt = round_trip / 65536.0;
+  g_mutex_lock (&r->lock);
+  r->now.twcc_count++;
+  r->now.twcc_sent_kbps = sent / 1000.0;
+  r->now.twcc_recv_kbps = recv / 1000.0;
+  r->now.twcc_loss = CLAMP (loss_pct / 100.0, 0.0, 1.0);
   g_mutex_unlock (&r->lock);
-  GST_LOG_OBJECT (rtpbin, "report from %08x about %08x: loss %u/256, "
-      "round trip %.1f ms", ssrc, b.about, fraction,
-      b.lsr ? round_trip * 1000.0 / 65536.0 : -1.0);
+}
+
+/* rtpbin makes a session (an rtpsession element) before any RTP or RTCP
+ * goes through it */
+static void
+on_element_added (GstBin * rtpbin, GstElement * element, GstPeerJSReports * r)
+{
+  GstElementFactory *f = gst_element_get_factory (element);
+  GObject *session = NULL;
+
+  if (!f || !g_str_equal (GST_OBJECT_NAME (f), "rtpsession"))
+    return;
+  g_object_get (element, "internal-session", &session, NULL);
+  if (!session)
+    return;
+  g_signal_connect_data (session, "on-sending-rtcp",
+      G_CALLBACK (on_sending_rtcp), reports_ref (r), reports_unref, 0);
+  g_signal_connect_data (session, "on-receiving-rtcp",
+      G_CALLBACK (on_receiving_rtcp), reports_ref (r), reports_unref, 0);
+  g_object_set (session, "rtcp-min-interval", (guint64) RTCP_MIN_INTERVAL,
+      "twcc-feedback-interval", (guint64) TWCC_FEEDBACK_INTERVAL, NULL);
+  g_signal_connect_data (element, "notify::twcc-stats",
+      G_CALLBACK (on_twcc_stats), reports_ref (r), reports_unref, 0);
+  g_mutex_lock (&r->lock);
+  g_ptr_array_add (r->internal, session);
+  g_ptr_array_add (r->elements, gst_object_ref (element));
+  g_mutex_unlock (&r->lock);
+  GST_DEBUG_OBJECT (rtpbin, "taking the reports of %" GST_PTR_FORMAT, element);
 }
 
 /**
@@ -174,11 +279,12 @@ gst_peerjs_reports_new (GstElement * webrtcbin)
   r->refcount = 2;              /* ours and the handler's */
   r->rtpbin = rtpbin;
   g_mutex_init (&r->lock);
-  r->last = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  r->internal = g_ptr_array_new_with_free_func (g_object_unref);
+  r->elements = g_ptr_array_new_with_free_func (gst_object_unref);
   r->now.rtt = -1;
   r->now.loss = -1;
-  r->handler = g_signal_connect_data (rtpbin, "on-ssrc-active",
-      G_CALLBACK (on_ssrc_active), r, reports_unref, 0);
+  r->handler = g_signal_connect_data (rtpbin, "element-added",
+      G_CALLBACK (on_element_added), r, reports_unref, 0);
   return r;
 }
 
@@ -194,7 +300,7 @@ gst_peerjs_reports_get (GstPeerJSReports * r,
   g_return_if_fail (snapshot != NULL);
 
   if (!r) {
-    snapshot->count = 0;
+    memset (snapshot, 0, sizeof (*snapshot));
     snapshot->rtt = snapshot->loss = -1;
     return;
   }
@@ -212,8 +318,26 @@ gst_peerjs_reports_get (GstPeerJSReports * r,
 void
 gst_peerjs_reports_free (GstPeerJSReports * r)
 {
+  GPtrArray *internal, *elements;
+  guint i;
+
   if (!r)
     return;
   g_signal_handler_disconnect (r->rtpbin, r->handler);
+  g_mutex_lock (&r->lock);
+  internal = g_ptr_array_ref (r->internal);
+  elements = g_ptr_array_ref (r->elements);
+  g_mutex_unlock (&r->lock);
+  for (i = 0; i < elements->len; i++)
+    g_signal_handlers_disconnect_by_func (g_ptr_array_index (elements, i),
+        on_twcc_stats, r);
+  g_ptr_array_unref (elements);
+  for (i = 0; i < internal->len; i++) {
+    GObject *session = g_ptr_array_index (internal, i);
+
+    g_signal_handlers_disconnect_by_func (session, on_sending_rtcp, r);
+    g_signal_handlers_disconnect_by_func (session, on_receiving_rtcp, r);
+  }
+  g_ptr_array_unref (internal);
   reports_unref (r, NULL);
 }

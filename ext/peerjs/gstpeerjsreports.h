@@ -17,9 +17,16 @@ G_BEGIN_DECLS typedef struct _GstPeerJSReports GstPeerJSReports;
 /* What the remote's receiver reports said about the media we send. */
 typedef struct
 {
-  guint64 count;                /* fresh report blocks about us so far */
-  gdouble rtt;                  /* s, of the latest that tells one; < 0: none */
-  gdouble loss;                 /* 0..1, of the latest; < 0: none */
+  /* RTCP receiver reports (every second or so) */
+  guint64 count;                /* receiver reports about us so far */
+  gdouble rtt;                  /* s, of the latest; < 0: none yet */
+  gdouble loss;                 /* 0..1, the largest of the latest report's
+                                 * blocks; < 0: none yet */
+  /* transport-wide congestion control feedback (several a second), over
+   * rtpsession's last 300 ms window: what left and what arrived */
+  guint64 twcc_count;           /* windows so far */
+  gdouble twcc_sent_kbps, twcc_recv_kbps;
+  gdouble twcc_loss;            /* 0..1 */
 } GstPeerJSReportsSnapshot;
 
 GstPeerJSReports *gst_peerjs_reports_new (GstElement * webrtcbin);
