@@ -16,10 +16,11 @@
  * clock) takes relay latency = now - t.
  *
  * Phases, in this order, on the same registered clients:
- *   idle   server RSS with N registered clients doing nothing but heartbeat
+ *   idle   server RSS and CPU with N registered clients that only heartbeat
  *   rate   open loop, --rate msgs/s in total, paced from a 1 ms timer:
  *          latency p50/p99 of the messages sent in the window, server CPU
- *          (utime+stime of --server-pid, all threads) / messages delivered
+ *          (utime+stime of --server-pid, all threads) from the window's
+ *          start until every message is in / messages delivered meanwhile
  *   closed each client keeps --inflight messages in flight to its partner
  *          (a delivered message is answered with the next one): msgs/s
  * Each measured window follows --warmup seconds of the same load; after it
