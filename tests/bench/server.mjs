@@ -199,7 +199,9 @@ for (const k of kinds) {
     const v = get(results[k], f);
     if (v == null) continue;
     figures.push({ bench: BENCH, id: `server-${k}-${id}`, label: `${k === 'gst' ? 'gst-peerjs-server' : 'peer 1.0.2'}: ${label.trim()}`,
-      value: Number(v.toFixed(3)), unit, n: 1, ...(k === 'gst' && kinds.includes('peer') ? { peer: `server-peer-${id}` } : {}), met: null });
+      value: Number(v.toFixed(3)), unit,
+      // latencies: the messages measured; the rest: one run
+      n: id.startsWith('rate-p') ? results[k].rate.samples : id === 'closed-p99-ms' ? results[k].closed.samples : 1, ...(k === 'gst' && kinds.includes('peer') ? { peer: `server-peer-${id}` } : {}), met: null });
   }
 }
 
