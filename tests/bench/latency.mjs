@@ -47,6 +47,8 @@
 //                                      0 is not "no jitterbuffer": the element then leaves
 //                                      webrtcbin's own default, 200 ms)
 //   JITTER=20,15                       delay,jitter (ms) on the sender's link in the sweep
+//   SWEEP_SIZE=640x360                 the sweep's video size (320x240 on a machine too
+//                                      loaded to encode 640x360 in real time)
 //   BENCH_NICE=-5                      nice value of the gst members (the link's too)
 //   BENCH_RESULTS=/path/file.jsonl     one JSON object per figure appended
 //   BENCH_VERBOSE=1                    print the children's output
@@ -68,6 +70,7 @@ const SWEEP = (process.env.SWEEP || '20,50,100,200').split(',').map(Number);
 const [DELAY, JIT] = (process.env.JITTER || '20,15').split(',').map(Number);
 const NICE = Number(process.env.BENCH_NICE ?? -5);
 const W = 640, H = 360, FPS = 30;
+const [SW, SH] = (process.env.SWEEP_SIZE || `${W}x${H}`).split('x').map(Number);
 const FLIP_MS = 500, FLIP_SPREAD_MS = 50;
 const DEFAULT_LATENCY = 50;   // peerjsroom's `latency` default (gst-inspect-1.0 peerjsroom)
 const TARGET_MS = 80;
@@ -114,18 +117,24 @@ function figure(id, label, value, unit, n, extra = {}) {
 
 /**
  * Each flip (sender: {t, white}) with the first detection of its colour
- * after it and before the next flip to that colour (colours alternate, so
- * latencies up to two flip intervals pair right). Returns latencies (ms)
- * and how many flips no detection matched.
+ * after it and before the next flip to that colour. A flip right after one
+ * that was not seen (it fell into a freeze) is not measured either: black/
+ * white alone cannot tell whether the receiver's next change of colour came
+ * from it or from a late frame of the flip before. Returns latencies (ms)
+ * and how many flips were not seen (or not measured for that reason).
  */
 function pair(flips, dets) {
   const lat = [];
   let missed = 0;
+  let prevSeen = true;
+  let lastT = -Infinity;
   for (let i = 0; i < flips.length; i++) {
     const f = flips[i];
     const until = flips[i + 2]?.t ?? f.t + 3 * FLIP_MS;
-    const d = dets.find((x) => x.white === f.white && x.t > f.t && x.t < until);
-    if (d) lat.push(d.t - f.t); else missed++;
+    const d = dets.find((x) => x.white === f.white && x.t > f.t && x.t > lastT && x.t < until);
+    if (d && prevSeen) lat.push(d.t - f.t); else missed++;
+    if (d) lastT = d.t;
+    prevSeen = !!d;
   }
   return { lat, missed };
 }
@@ -207,7 +216,7 @@ async function gstToGst(server, latency, ns = null) {
   let a = null, b = null;
   try {
     b = await receiver(server, 'B', 'A', { ...lat, ...inNs(ns?.nsB) });
-    a = await sender(server, 'A', 'B', { ...lat, ...inNs(ns?.nsA) });
+    a = await sender(server, 'A', 'B', { ...lat, ...inNs(ns?.nsA), ...(ns ? { width: SW, height: SH } : {}) });
     await b.waitPads(['video_A'], { buffers: 30, timeout: 40000 });
     await sleep(2000);   // past the first key frame and the jitterbuffer's first estimates
     const s0 = (await b.stats()).video_A;
@@ -572,7 +581,7 @@ async function main() {
   const g = figures.find((f) => f.id === 'g2g-gst-gst-median');
   if (g) console.log(`target gst->gst median <= ${TARGET_MS} ms: ${g.value} ms, ${g.met ? 'met' : `NOT met (${round(g.value - TARGET_MS)} ms over)`}`);
   if (sweep.length) {
-    console.log(`\nLatency vs smoothness, gst->gst, sender's link ${DELAY} +- ${JIT} ms (netem-link.py), ${FLIPS} flips per row`);
+    console.log(`\nLatency vs smoothness, gst->gst ${SW}x${SH}@${FPS}, sender's link ${DELAY} +- ${JIT} ms (netem-link.py), ${FLIPS} flips per row`);
     console.log('| link, room latency | median ms | p95 ms | decoded median ms | fps rendered | freezes > 100 ms | frozen ms | late drops | load (1 min) |');
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const x of sweep)
