@@ -920,6 +920,18 @@ on_connected_time (GstPeerJSConnection * conn, GstPeerJSConnectionState state,
     connected_time = g_get_monotonic_time ();
 }
 
+/* the remote's receiver reports and TWCC feedback about what @data's
+ * connection sends have arrived */
+static gboolean
+has_reports (gpointer data)
+{
+  GstPeerJSReportsSnapshot r;
+
+  gst_peerjs_connection_get_reports (data, &r);
+  return r.count > 0 && r.rtt >= 0 && r.loss >= 0 && r.twcc_count > 0
+      && r.twcc_sent_kbps > 0;
+}
+
 static void
 check_call (GstPeerJSVideoCodec codec, const gchar * what)
 {
@@ -949,6 +961,13 @@ check_call (GstPeerJSVideoCodec codec, const gchar * what)
   fail_unless (b->answer_sdp != NULL);
   fail_unless (strstr (b->answer_sdp, "a=recvonly") == NULL, "%s",
       b->answer_sdp);
+  /* transport-wide congestion control, both ways (gstpeerjsbwe.c) */
+  fail_unless (strstr (b->answer_sdp, "transport-wide-cc-extensions-01")
+      != NULL, "no TWCC in %s", b->answer_sdp);
+  fail_unless (strstr (b->answer_sdp, "transport-cc") != NULL);
+  /* RTCP every second: a report within a few (gstpeerjsreports.c) */
+  fail_unless (wait_for (has_reports, a->conn, 8000), "a: no reports");
+  fail_unless (wait_for (has_reports, b->conn, 8000), "b: no reports");
   stats = gst_peerjs_connection_get_stats (a->conn);
   fail_unless (stats != NULL);
   gst_structure_free (stats);
