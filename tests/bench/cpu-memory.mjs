@@ -448,9 +448,11 @@ const NAMES = {
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 // CPU-seconds per member scaled to the full frame rate (null without fps)
+// Far below the full rate the cost is not linear in frames (keyframes,
+// waits, fixed costs): no estimate under half the rate.
 const fullRate = (r) => {
   if (!r) return null;
-  const xs = r.members.map((m) => (m.inFps > 0 ? m.cpu * FPS / m.inFps : null));
+  const xs = r.members.map((m) => (m.inFps >= FPS / 2 ? m.cpu * FPS / m.inFps : null));
   return xs.some((x) => x === null) ? null : mean(xs);
 };
 const max = (xs) => Math.max(...xs);
@@ -500,15 +502,15 @@ async function main() {
       (NAMES[k] ?? k).padEnd(48),
       String(round(cpuMean)).padStart(5), String(round(max(cpus))).padStart(6),
       String(round(100 * cpuMean / r.seconds)).padStart(6),
-      String(k === 'a' ? '1' : round(ratio, 2)).padStart(7),
+      String(k === 'a' ? '1' : (round(ratio, 2) ?? '-')).padStart(7),
       String(round(mean(rss))).padStart(7), String(round(max(rss))).padStart(6),
       String(Math.round(mean(r.members.map((m) => m.outKbps)))).padStart(10),
       String(Math.round(mean(r.members.map((m) => m.outWireKbps)))).padStart(6),
       String(Math.round(mean(r.members.map((m) => m.inKbps)))).padStart(10),
       String(Math.round(mean(r.members.map((m) => m.inWireKbps)))).padStart(6),
       String(round(mean(r.members.map((m) => m.inFps)))).padStart(8),
-      String(round(fullRate(r))).padStart(6),
-      String(k === 'a' ? '1' : round(fullRate(r) / fullRate(base), 2)).padStart(6),
+      String(round(fullRate(r)) ?? '-').padStart(6),
+      String(k === 'a' ? (fullRate(r) ? '1' : '-') : (round(fullRate(r) / fullRate(base), 2) ?? '-')).padStart(6),
     ];
     console.log(row.join(' '));
     const label = NAMES[k] ?? k;
@@ -524,7 +526,7 @@ async function main() {
       figure({ id: `rss-${k}`, label: `${label}: peak RSS (VmHWM) of the largest member`, value: round(max(rss)), unit: 'MB', n: rss.length,
         target: k === 'a' ? `<= ${RSS_TARGET_MB} MB` : undefined, met: k === 'a' ? met : null });
     }
-    figure({ id: `cpu-fullrate-${k}`, label: `${label}: CPU-seconds per member scaled to ${FPS} fps decoded (estimate)`, value: round(fullRate(r), 2), unit: 's', n: cpus.length,
+    if (fullRate(r) != null) figure({ id: `cpu-fullrate-${k}`, label: `${label}: CPU-seconds per member scaled to ${FPS} fps decoded (estimate)`, value: round(fullRate(r), 2), unit: 's', n: cpus.length,
       ...(k !== 'a' ? { peer: 'cpu-fullrate-a' } : {}), met: null });
     figure({ id: `fps-in-${k}`, label: `${label}: video frames decoded per second per remote member (mean; ${FPS} sent)`, value: round(mean(r.members.map((m) => m.inFps))), unit: 'fps', n: r.members.length * (N - 1), met: null });
     figure({ id: `sent-${k}`, label: `${label}: payload sent per member (all members, RTP payload)`, value: Math.round(mean(r.members.map((m) => m.outKbps))), unit: 'kbit/s', n: r.members.length, met: null });
@@ -556,13 +558,18 @@ async function main() {
       if (!runs[k]) { console.log(`  (a) CPU <= ${CPU_RATIO_TARGET} x (${k}): not measured`); continue; }
       const other = mean(runs[k].members.map((m) => m.cpu));
       const ratio = cpuA / other;
-      const met = ratio <= CPU_RATIO_TARGET;
-      console.log(`  (a) CPU <= ${CPU_RATIO_TARGET} x (${k}): (a)/(${k}) = ${round(ratio, 2)} ${met ? 'MET' : `NOT MET (gap: (a) would need ${round(CPU_RATIO_TARGET * other, 1)} s, has ${round(cpuA, 1)} s)`}`);
-      figure({ id: `cpu-ratio-a-${k}`, label: `CPU of (a) / CPU of (${k}) per member`, value: round(ratio, 3), unit: 'x', n: N, peer: `cpu-${k}`, target: `<= ${CPU_RATIO_TARGET}`, met });
-      const fr = fullRate(runs.a) / fullRate(runs[k]);
+      // a member that decodes far fewer frames than were sent did less work:
+      // its CPU figure cannot say whether the target holds
+      const starved = [runs.a, runs[k]].some((r) => !(mean(r.members.map((m) => m.inFps)) >= 0.9 * FPS));
+      const met = starved ? null : ratio <= CPU_RATIO_TARGET;
+      console.log(`  (a) CPU <= ${CPU_RATIO_TARGET} x (${k}): (a)/(${k}) = ${round(ratio, 2)} ` +
+        (starved ? 'NOT JUDGED: an arrangement decoded < 90% of the frames (starved of CPU)'
+          : met ? 'MET' : `NOT MET (gap: (a) would need ${round(CPU_RATIO_TARGET * other, 1)} s, has ${round(cpuA, 1)} s)`));
+      figure({ id: `cpu-ratio-a-${k}`, label: `CPU of (a) / CPU of (${k}) per member${starved ? ' (not judged: starved of CPU, fewer frames decoded)' : ''}`, value: round(ratio, 3), unit: 'x', n: N, peer: `cpu-${k}`, target: `<= ${CPU_RATIO_TARGET}`, met });
+      const fr = fullRate(runs.a) && fullRate(runs[k]) ? fullRate(runs.a) / fullRate(runs[k]) : null;
       if (Number.isFinite(fr)) {
-        console.log(`      scaled to ${FPS} fps decoded (estimate): (a)/(${k}) = ${round(fr, 2)} ${fr <= CPU_RATIO_TARGET ? 'MET' : 'NOT MET'}`);
-        figure({ id: `cpu-fullrate-ratio-a-${k}`, label: `CPU of (a) / CPU of (${k}) per member, each scaled to ${FPS} fps decoded (estimate)`, value: round(fr, 3), unit: 'x', n: N, peer: `cpu-fullrate-${k}`, target: `<= ${CPU_RATIO_TARGET}`, met: fr <= CPU_RATIO_TARGET });
+        console.log(`      scaled to ${FPS} fps decoded (estimate): (a)/(${k}) = ${round(fr, 2)} ${fr <= CPU_RATIO_TARGET ? 'would meet it' : 'would not meet it'}`);
+        figure({ id: `cpu-fullrate-ratio-a-${k}`, label: `CPU of (a) / CPU of (${k}) per member, each scaled to ${FPS} fps decoded (estimate)`, value: round(fr, 3), unit: 'x', n: N, peer: `cpu-fullrate-${k}`, target: `<= ${CPU_RATIO_TARGET}`, met: null });
       }
     }
     const rssMax = max(runs.a.members.map((m) => m.rssMb));
