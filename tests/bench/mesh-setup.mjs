@@ -58,14 +58,15 @@ const server = await startPeerServer({ kind: 'gst' });
 let harness = null;
 if (KINDS.some((k) => LAYOUT[k].includes('browser'))) harness = await Harness.start();
 
-const results = {};   // kind -> [run result]
+const results = Object.fromEntries(KINDS.map((k) => [k, []]));   // kind -> [run result]
 const raw = [];
 let stopped = false;
 try {
-  for (const kind of KINDS) {
-    results[kind] = [];
-    for (let run = -WARMUP; run < RUNS; run++) {
-      if (Date.now() - tStart > MAX_WALL_MS) { console.log(`# wall-time limit: stopping ${kind} after ${results[kind].length} runs`); stopped = true; break; }
+  // kinds interleaved run by run: on a shared machine the load changes by
+  // the minute, and the kinds compared must see the same load
+  for (let run = -WARMUP; run < RUNS && !stopped; run++) {
+    for (const kind of KINDS) {
+      if (Date.now() - tStart > MAX_WALL_MS) { console.log(`# wall-time limit: stopping after ${run} runs`); stopped = true; break; }
       // fresh IDs every run: a member of the previous run the server still
       // lists must not be called; the letter keeps the call order fixed
       const tag = `${kind === 'gst-warm' ? 'w' : kind[0]}${String(run + WARMUP).padStart(2, '0')}`;
@@ -76,7 +77,7 @@ try {
       if (res.error) console.log(`# ${kind} ${label}: ERROR ${res.error.message.split('\n')[0]}`);
       else console.log(`# ${kind} ${label}: total ${fmt(res.total)} ms; pairs ` +
         res.pairs.map((p) => `${p.a.slice(-1)}${p.b.slice(-1)} ${fmt(p.pair)}`).join(' ') +
-        (res.missing.length ? `; MISSING ${res.missing.join(' ')}` : ''));
+        (res.missing.length ? `; MISSING ${res.missing.join(' ')}` : '') + `; load ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}`);
       if (verbose) console.log(JSON.stringify(res.breakdown));
       raw.push({ kind, run, t0: res.t0, total: res.total, pairs: res.pairs, missing: res.missing, breakdown: res.breakdown, error: res.error?.message });
       if (run >= 0) results[kind].push(res);
