@@ -39,6 +39,10 @@ def main():
                label="%.1f + %.1f (N-1)" % (a, b))
     ax[1].plot(cn, total, "s", label="whole mesh")
     ax[1].plot(xs, [x * (a + b * (x - 1)) for x in xs], "-", alpha=0.6, label="N (%.1f + %.1f (N-1))" % (a, b))
+    starved = [d["n"] for d in data if d.get("starved")]
+    if starved:  # the CPU there is what the machine had left, not what the mesh needs
+        ax[1].plot(starved, [d["cpuMember"] for d in data if d.get("starved")], "rx", ms=10,
+                   label="CPU-starved (received < 80% of the frames)")
     ax[1].set_title("CPU (%d s window)" % g["windowS"])
     ax[1].set_ylabel("% of one core")
     ax[1].legend(fontsize=8)
