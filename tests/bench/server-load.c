@@ -87,7 +87,8 @@ static struct
   guint sdp_bytes;
   gchar *prefix;
 } opt = {
-NULL, NULL, 1000, 4, 10000, 10.0, 1.0, 10.0, 0, 0, 2500, NULL};
+  NULL, NULL, 1000, 4, 10000, 10.0, 1.0, 10.0, 0, 0, 2500, NULL
+};
 
 static SoupSession *session;
 static Client *clients;
@@ -566,7 +567,8 @@ percentile_ms (GArray * a, gdouble p)
 
 typedef struct
 {
-  gdouble secs, server_cpu, self_cpu, others_cpu, cpu_us_per_msg, achieved_rate, delivered_rate;
+  gdouble secs, server_cpu, self_cpu, others_cpu, cpu_us_per_msg, achieved_rate,
+      delivered_rate;
   gdouble p50, p99, max, lost_pct;
   guint64 sent, sent_w, recv, recv_w, lost, samples;
   gint64 rss_kb;
@@ -672,15 +674,15 @@ print_phase (JsonBuilder * b, const gchar * name, PhaseResult * r)
 
   if (!b) {
     g_printerr ("%s: sent %.0f/s, delivered %.0f/s in the %.0f s window; "
-      "latency p50 %.2f ms p99 %.2f ms max %.2f ms (n=%" G_GUINT64_FORMAT
-      "); lost %" G_GUINT64_FORMAT " (%.2f %%)%s; server CPU %.2f s "
-      "(%.1f %%) = %.2f us/msg; generator CPU %.1f %%%s; other processes "
+        "latency p50 %.2f ms p99 %.2f ms max %.2f ms (n=%" G_GUINT64_FORMAT
+        "); lost %" G_GUINT64_FORMAT " (%.2f %%)%s; server CPU %.2f s "
+        "(%.1f %%) = %.2f us/msg; generator CPU %.1f %%%s; other processes "
         "%.0f %% (of %ld00 %%)\n", name,
-      r->achieved_rate, r->delivered_rate, r->secs, r->p50, r->p99, r->max,
-      r->samples, r->lost, r->lost_pct,
-      r->drained ? "" : " (not drained in time)", r->server_cpu,
-      100.0 * r->server_cpu / r->secs, cpu_us, self_pct,
-      self_pct > 90 ? " (generator saturated: a lower bound)" : "",
+        r->achieved_rate, r->delivered_rate, r->secs, r->p50, r->p99, r->max,
+        r->samples, r->lost, r->lost_pct,
+        r->drained ? "" : " (not drained in time)", r->server_cpu,
+        100.0 * r->server_cpu / r->secs, cpu_us, self_pct,
+        self_pct > 90 ? " (generator saturated: a lower bound)" : "",
         100.0 * r->others_cpu / r->secs, sysconf (_SC_NPROCESSORS_ONLN));
     return;
   }
@@ -781,7 +783,7 @@ main (int argc, char **argv)
     {"sdp-bytes", 0, 0, G_OPTION_ARG_INT, &opt.sdp_bytes,
         "Size of the SDP in OFFER/ANSWER (2500)", "B"},
     {"nice", 0, 0, G_OPTION_ARG_INT, &opt.nice,
-        "Run the server's threads and ours at this nice value (0: leave)",
+          "Run the server's threads and ours at this nice value (0: leave)",
         "N"},
     {"id-prefix", 0, 0, G_OPTION_ARG_STRING, &opt.prefix,
         "Prefix of the client IDs (bench)", "P"},
