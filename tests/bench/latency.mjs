@@ -501,8 +501,12 @@ async function main() {
       dirRow('gst->gst (decoded)', r, r.decoded);
       log(`gst->gst: ${round(r.fps)} fps rendered, ${r.freezes} freezes, ${r.lateDrops} late drops, receiver pipeline latency ${r.pipelineLatency} ms`);
       const s = summary(r.render.lat);
-      figure('g2g-gst-gst-median', 'gst->gst glass-to-glass, median (default latency)', s.median, 'ms', s.n,
-        { target: `<= ${TARGET_MS} ms`, met: s.median != null && s.median <= TARGET_MS });
+      // below 25 of 30 fps the machine, not the pipeline, sets the figure:
+      // the target is not judged then (met: null), the gap still printed
+      const starved = r.fps < 25;
+      if (starved) log(`gst->gst: only ${round(r.fps)} fps rendered: CPU-starved, the target is not judged`);
+      figure('g2g-gst-gst-median', `gst->gst glass-to-glass, median (default latency)${starved ? `, CPU-starved (${round(r.fps)} fps)` : ''}`, s.median, 'ms', s.n,
+        { target: `<= ${TARGET_MS} ms`, met: starved ? null : s.median != null && s.median <= TARGET_MS });
       figure('g2g-gst-gst-p95', 'gst->gst glass-to-glass, p95 (default latency)', s.p95, 'ms', s.n);
       const d = summary(r.decoded.lat);
       figure('g2g-gst-gst-decoded-median', 'gst->gst source to decoded (out of the room), median', d.median, 'ms', d.n);
@@ -587,7 +591,7 @@ async function main() {
   for (const r of rows)
     console.log(`| ${r.name} | ${round(r.median)} | ${round(r.p95)} | ${round(r.min)} | ${round(r.max)} | ${r.n} | ${r.missed} | ${r.load} |`);
   const g = figures.find((f) => f.id === 'g2g-gst-gst-median');
-  if (g) console.log(`target gst->gst median <= ${TARGET_MS} ms: ${g.value} ms, ${g.met ? 'met' : `NOT met (${round(g.value - TARGET_MS)} ms over)`}`);
+  if (g) console.log(`target gst->gst median <= ${TARGET_MS} ms: ${g.value} ms, ${g.met ? 'met' : g.met === null ? `not judged (CPU-starved; ${round(g.value - TARGET_MS)} ms over)` : `NOT met (${round(g.value - TARGET_MS)} ms over)`}`);
   if (sweep.length) {
     console.log(`\nLatency vs smoothness, gst->gst ${SW}x${SH}@${FPS}, sender's link ${DELAY} +- ${JIT} ms (netem-link.py), ${FLIPS} flips per row`);
     console.log('| link, room latency | median ms | p95 ms | decoded median ms | fps rendered | freezes > 100 ms | frozen ms | late drops | load (1 min) |');
