@@ -1197,6 +1197,10 @@ gst_peerjs_bin_change_state (GstElement * element, GstStateChange transition)
   GstStateChangeReturn ret;
 
   switch (transition) {
+    case GST_STATE_CHANGE_NULL_TO_READY:
+      /* the first call must not wait for the DTLS certificate */
+      gst_peerjs_connection_warm_up ();
+      break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
       if (!build_table (self))
         return GST_STATE_CHANGE_FAILURE;

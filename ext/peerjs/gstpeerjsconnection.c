@@ -2777,6 +2777,39 @@ gst_peerjs_connection_get_rtx_requests (GstPeerJSConnection * self)
   return total;
 }
 
+static gpointer
+warm_up_dtls (gpointer data)
+{
+  GstElement *dec = gst_element_factory_make ("dtlsdec", NULL);
+
+  if (dec)
+    gst_object_unref (dec);
+  GST_DEBUG ("DTLS certificate ready");
+  return NULL;
+}
+
+/**
+ * gst_peerjs_connection_warm_up:
+ *
+ * GStreamer 1.22's DTLS elements make one RSA-2048 certificate per process,
+ * when the first of them is created: inside the first call's create-offer
+ * or set-remote-description, on the way of both the OFFER and the ANSWER.
+ * That took 75-170 ms of CPU, 1.3-4.3 s on a loaded machine, sometimes past
+ * the connection timeout (tests/bench/mesh-setup.mjs). Made here, in a
+ * thread of its own, when an element starts, the first calls find it
+ * ready. Once per process; any thread.
+ */
+void
+gst_peerjs_connection_warm_up (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done)) {
+    g_thread_unref (g_thread_new ("peerjs-dtls", warm_up_dtls, NULL));
+    g_once_init_leave (&done, 1);
+  }
+}
+
 /**
  * gst_peerjs_connection_get_reports:
  *

@@ -142,6 +142,8 @@ gboolean gst_peerjs_connection_request_stats (GstPeerJSConnection * conn,
 
 /* Retransmissions the remote asked for, in total (its NACKs of the packets
  * we send). Any thread. */
+void gst_peerjs_connection_warm_up (void);
+
 void gst_peerjs_connection_get_reports (GstPeerJSConnection * self,
     GstPeerJSReportsSnapshot * snapshot);
 
