@@ -1869,7 +1869,7 @@ gst_peerjs_bin_class_init (GstPeerJSBinClass * klass)
    *
    * Jitterbuffer latency of the received media, in milliseconds. Low by
    * default because the table is a conversation; raise it on jittery
-   * networks.
+   * networks. 0 leaves webrtcbin's own default (200 ms).
    *
    * Since: 1.0
    */
