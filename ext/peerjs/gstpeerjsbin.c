@@ -1332,20 +1332,34 @@ gst_peerjs_bin_set_property (GObject * object, guint prop_id,
       priv->video_codec = g_value_get_enum (value);
       break;
     case PROP_VIDEO_BITRATE:
-      priv->video_bitrate = g_value_get_uint (value);
-      if (priv->fanout)
-        gst_peerjs_fanout_set_video_bitrate (priv->fanout, priv->video_bitrate);
-      break;
     case PROP_MIN_BITRATE:
-    case PROP_MAX_BITRATE:
-      if (prop_id == PROP_MIN_BITRATE)
+    case PROP_MAX_BITRATE:{
+      GstPeerJSFanout *fanout;
+      guint video, lo, hi;
+
+      if (prop_id == PROP_VIDEO_BITRATE)
+        priv->video_bitrate = g_value_get_uint (value);
+      else if (prop_id == PROP_MIN_BITRATE)
         priv->min_bitrate = g_value_get_uint (value);
       else
         priv->max_bitrate = g_value_get_uint (value);
-      if (priv->fanout)
-        gst_peerjs_fanout_set_bitrate_bounds (priv->fanout, priv->min_bitrate,
-            priv->max_bitrate);
-      break;
+      video = priv->video_bitrate;
+      lo = priv->min_bitrate;
+      hi = priv->max_bitrate;
+      fanout = priv->fanout ? gst_object_ref (priv->fanout) : NULL;
+      /* not under our lock: setting the encoder's bitrate takes its
+       * stream lock, which its streaming thread holds while it pushes
+       * into us (a PLAYING room hung here) */
+      GST_OBJECT_UNLOCK (self);
+      if (fanout) {
+        if (prop_id == PROP_VIDEO_BITRATE)
+          gst_peerjs_fanout_set_video_bitrate (fanout, video);
+        else
+          gst_peerjs_fanout_set_bitrate_bounds (fanout, lo, hi);
+        gst_object_unref (fanout);
+      }
+      return;
+    }
     case PROP_CONNECTION_TIMEOUT:
       priv->connection_timeout = g_value_get_uint (value);
       break;

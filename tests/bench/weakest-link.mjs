@@ -9,11 +9,12 @@
 // Phases (WEAK_PHASE_S seconds each; figures over the phase's second half,
 // after the rate control has had time to move):
 //   clean   nothing capped                         baseline: A's rate, fps at B and C
-//   adapt   B's port capped (tbf WEAK_CAP),        A's rate, B keeps decoding?
-//           default bounds (min 150, max video)    the cost to C
-//   fixed   the same cap, min-bitrate = max-bitrate = 2000: no adaptation
-//   recover the cap lifted, default bounds: seconds until A sends C
-//           80 % of the clean rate again
+//   fixed   B's port capped (tbf WEAK_CAP), min-bitrate = max-bitrate =
+//           2000: no adaptation                    what B gets without it
+//   adapt   the same cap, default bounds           A's rate, B keeps decoding?
+//           (min 150, max video-bitrate)           the cost to C
+//   recover the cap lifted: seconds until A sends C 80 % of the clean
+//           rate again (the estimate climbs 8 % a second)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -101,14 +102,15 @@ async function main() {
     c.waitPads(['video_A'], { buffers: 60, timeout: 60000 })]);
 
   const clean = await phase('clean');
-  tc('add', 'dev', env.WEAK_PORT_B, 'root', 'tbf', 'rate', CAP, 'burst', '32kbit', 'latency', '400ms');
-  const adapt = await phase(`adapt (B capped at ${CAP})`);
+  // fixed first, so that the cap is lifted from the adapted state
   await a.setProp('min-bitrate', 2000);
   await a.setProp('max-bitrate', 2000);
+  tc('add', 'dev', env.WEAK_PORT_B, 'root', 'tbf', 'rate', CAP, 'burst', '32kbit', 'latency', '400ms');
   const fixed = await phase(`fixed 2000 kbit/s (B capped at ${CAP})`);
-  tc('del', 'dev', env.WEAK_PORT_B, 'root');
   await a.setProp('min-bitrate', 150);
   await a.setProp('max-bitrate', 0);
+  const adapt = await phase(`adapt (B capped at ${CAP})`);
+  tc('del', 'dev', env.WEAK_PORT_B, 'root');
   // recovery: A's rate to C back at 80 % of the clean one
   const since = a.seq;
   const liftedAt = Date.now();
