@@ -1480,42 +1480,6 @@ report_start (GstPeerJSServer * self, gboolean ok, GError * error)
   g_mutex_unlock (&self->lock);
 }
 
-/* One turn of the main loop costs GLib a prepare, a poll and a check of
- * every socket's source: ~100 us with 1000 clients. At 10 000 messages a
- * second spread evenly each turn handled one message, and the server
- * spent a whole core turning (tests/bench/server.sh: 98 us of CPU per
- * relayed message, against 26 us at full load, where turns handle many).
- * So with many sockets a turn that would start within COALESCE_US of the
- * previous one waits first, and handles together what arrived meanwhile:
- * at most that much more relay latency, at most 1000 turns a second. */
-#define COALESCE_US 1000
-#define COALESCE_MIN_FDS 64
-
-static GPrivate last_turn = G_PRIVATE_INIT (g_free);
-
-static gint
-coalescing_poll (GPollFD * fds, guint nfds, gint timeout)
-{
-  gint64 *last = g_private_get (&last_turn);
-  gint64 now = g_get_monotonic_time ();
-
-  if (!last) {
-    last = g_new0 (gint64, 1);
-    g_private_set (&last_turn, last);
-  }
-  if (nfds >= COALESCE_MIN_FDS && timeout != 0 && now < *last + COALESCE_US) {
-    gint64 wait = *last + COALESCE_US - now;
-
-    if (timeout > 0)
-      wait = MIN (wait, (gint64) timeout * 1000);
-    g_usleep (wait);
-    if (timeout > 0)
-      timeout = MAX (0, timeout - (gint) ((wait + 999) / 1000));
-  }
-  *last = g_get_monotonic_time ();
-  return g_poll (fds, nfds, timeout);
-}
-
 static gpointer
 server_thread (gpointer user_data)
 {
@@ -1525,8 +1489,6 @@ server_thread (gpointer user_data)
 
   /* libsoup attaches its sources to the thread-default context */
   g_main_context_push_thread_default (self->context);
-  /* the context is ours alone (gst_peerjs_server_start) */
-  g_main_context_set_poll_func (self->context, coalescing_poll);
   ok = server_open (self, &error);
   report_start (self, ok, error);
   if (ok)
