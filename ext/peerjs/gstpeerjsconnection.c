@@ -1302,10 +1302,18 @@ on_decoder_element (GstBin * decodebin, GstBin * sub_bin, GstElement * element,
 {
   GObjectClass *klass = G_OBJECT_GET_CLASS (element);
 
+  GstElementFactory *f = gst_element_get_factory (element);
+
   if (g_object_class_find_property (klass, "request-keyframe")
       && g_object_class_find_property (klass, "wait-for-keyframe"))
     g_object_set (element, "request-keyframe", TRUE, "wait-for-keyframe",
         TRUE, NULL);
+  /* libvpx's decoding threads wait for each other spinning (0 here means
+   * one per core): a mesh decodes a stream per member in parallel
+   * anyway, and on two cores the spinning starved everything else
+   * (gstpeerjsfanout.c, encoder_threads) */
+  if (f && g_str_equal (GST_OBJECT_NAME (f), "vp8dec"))
+    g_object_set (element, "threads", 1, NULL);
 }
 
 /* Software decoders only: a hardware decoder's output (VAMemory…) is not

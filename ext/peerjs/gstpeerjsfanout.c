@@ -183,9 +183,53 @@ make_input_queue (GstPeerJSTrackKind kind)
   return queue;
 }
 
+/* Encoder threads for a picture of @width x @height, libwebrtc's rule
+ * (LibvpxVp8Encoder::NumberOfThreads): libvpx's threads wait for each
+ * other spinning, and with a mesh's encoder and decoders on two cores the
+ * spinning took over half the CPU (perf, tests/bench/cpu-memory.mjs: two
+ * instructions of libvpx at 52 %) and a 640x360 member decoded 2 frames a
+ * second of 30. */
+static gint
+encoder_threads (gint width, gint height)
+{
+  gint pixels = width * height, cpus = (gint) g_get_num_processors ();
+
+  if (pixels >= 1920 * 1080 && cpus > 8)
+    return 8;
+  if (pixels > 1280 * 960 && cpus >= 6)
+    return 3;
+  if (pixels > 640 * 480 && cpus >= 3)
+    return 2;
+  return 1;
+}
+
+/* Sets the threads before the encoder configures itself for new caps. */
+static GstPadProbeReturn
+encoder_caps_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstVideoInfo vinfo;
+  GstCaps *caps;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+  gst_event_parse_caps (event, &caps);
+  if (gst_video_info_from_caps (&vinfo, caps)) {
+    GstElement *enc = gst_pad_get_parent_element (pad);
+
+    if (enc) {
+      g_object_set (enc, "threads", encoder_threads (vinfo.width,
+              vinfo.height), NULL);
+      gst_object_unref (enc);
+    }
+  }
+  return GST_PAD_PROBE_OK;
+}
+
 static GstElement *
 make_vp8_encoder (guint kbps, GError ** error)
 {
+  GstPad *sink;
   GstElement *enc = make ("vp8enc", error);
 
   if (!enc)
@@ -203,7 +247,11 @@ make_vp8_encoder (guint kbps, GError ** error)
       "target-bitrate", (gint) (kbps * 1000), "lag-in-frames", 0,
       "dropframe-threshold", 30,
       "keyframe-max-dist", KEYFRAME_INTERVAL_S * NOMINAL_FRAMERATE,
-      "threads", MIN (g_get_num_processors (), 4), NULL);
+      "threads", 1, NULL);
+  sink = gst_element_get_static_pad (enc, "sink");
+  gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+      encoder_caps_probe, NULL, NULL);
+  gst_object_unref (sink);
   return enc;
 }
 
