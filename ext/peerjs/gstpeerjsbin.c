@@ -1201,6 +1201,9 @@ gst_peerjs_bin_change_state (GstElement * element, GstStateChange transition)
       /* the first call must not wait for the DTLS certificate */
       gst_peerjs_connection_warm_up ();
       break;
+    case GST_STATE_CHANGE_READY_TO_NULL:
+      gst_peerjs_connection_warm_up_join ();
+      break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
       if (!build_table (self))
         return GST_STATE_CHANGE_FAILURE;

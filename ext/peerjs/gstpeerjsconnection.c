@@ -2785,14 +2785,18 @@ gst_peerjs_connection_get_rtx_requests (GstPeerJSConnection * self)
   return total;
 }
 
+static GMutex warm_up_lock;
+static GThread *warm_up_thread; /* until joined */
+static gboolean warm_up_started;
+
 static gpointer
 warm_up_dtls (gpointer data)
 {
   GstElement *dec = gst_element_factory_make ("dtlsdec", NULL);
 
+  /* no logging: our debug category may not exist yet */
   if (dec)
     gst_object_unref (dec);
-  GST_DEBUG ("DTLS certificate ready");
   return NULL;
 }
 
@@ -2805,17 +2809,38 @@ warm_up_dtls (gpointer data)
  * That took 75-170 ms of CPU, 1.3-4.3 s on a loaded machine, sometimes past
  * the connection timeout (tests/bench/mesh-setup.mjs). Made here, in a
  * thread of its own, when an element starts, the first calls find it
- * ready. Once per process; any thread.
+ * ready. Once per process; gst_peerjs_connection_warm_up_join() when an
+ * element stops. Any thread.
  */
 void
 gst_peerjs_connection_warm_up (void)
 {
-  static gsize done = 0;
-
-  if (g_once_init_enter (&done)) {
-    g_thread_unref (g_thread_new ("peerjs-dtls", warm_up_dtls, NULL));
-    g_once_init_leave (&done, 1);
+  g_mutex_lock (&warm_up_lock);
+  if (!warm_up_started) {
+    warm_up_started = TRUE;
+    warm_up_thread = g_thread_new ("peerjs-dtls", warm_up_dtls, NULL);
   }
+  g_mutex_unlock (&warm_up_lock);
+}
+
+/**
+ * gst_peerjs_connection_warm_up_join:
+ *
+ * Waits for the warm-up thread if it still runs: a process that exits
+ * while it is inside OpenSSL's key generation crashes in OpenSSL's exit
+ * handlers (seen in tests that stop at once).
+ */
+void
+gst_peerjs_connection_warm_up_join (void)
+{
+  GThread *thread;
+
+  g_mutex_lock (&warm_up_lock);
+  thread = warm_up_thread;
+  warm_up_thread = NULL;
+  g_mutex_unlock (&warm_up_lock);
+  if (thread)
+    g_thread_join (thread);
 }
 
 /**

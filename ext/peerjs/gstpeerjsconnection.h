@@ -144,6 +144,8 @@ gboolean gst_peerjs_connection_request_stats (GstPeerJSConnection * conn,
  * we send). Any thread. */
 void gst_peerjs_connection_warm_up (void);
 
+void gst_peerjs_connection_warm_up_join (void);
+
 void gst_peerjs_connection_get_reports (GstPeerJSConnection * self,
     GstPeerJSReportsSnapshot * snapshot);
 
