@@ -22,7 +22,9 @@
  * round-trip time, every second or so), and, when the remote does
  * transport-wide congestion control feedback (browsers and our own
  * elements do), rtpsession's TWCC window: the bitrate that left, the
- * bitrate that arrived, the share lost. The loss is the largest of them.
+ * bitrate that arrived, the share lost. The loss is the larger of the
+ * receiver report's and TWCC's, or without TWCC of the report's and the
+ * NACKs' (NACKs also ask for packets that were only late).
  * The rule is the loss-based half of Google Congestion Control (RFC draft
  * draft-ietf-rmcat-gcc-02, 6), with TWCC's delivered share as a floor on
  * the step, plus a queueing-delay brake:
@@ -216,9 +218,13 @@ on_stats (GstPeerJSConnection * conn, const GstStructure * stats,
     GST_LOG_OBJECT (conn, "nothing new");
     return;
   }
-  r.loss = new_report ? MAX (r.loss, nack_loss) : nack_loss;
+  /* TWCC tells what did not arrive; NACKs also ask for what was only
+   * late, and on a busy receiver that alone took the rate to its minimum
+   * (elements/peerjsobs under load): with TWCC, NACKs do not count */
   if (have_twcc)
-    r.loss = MAX (r.loss, reports.twcc_loss);
+    r.loss = new_report ? MAX (r.loss, reports.twcc_loss) : reports.twcc_loss;
+  else
+    r.loss = new_report ? MAX (r.loss, nack_loss) : nack_loss;
   if (!new_report)
     r.rtt = 0;
 
