@@ -101,7 +101,6 @@ bwe_free (Bwe * bwe)
  * of packets lost in its interval and the round-trip time (s, 0: none). */
 typedef struct
 {
-  gboolean found;
   gdouble loss;
   gdouble rtt;
   guint64 sent;                 /* video packets we sent */
@@ -202,7 +201,6 @@ on_stats (GstPeerJSConnection * conn, const GstStructure * stats,
   new_report = reports.count != bwe->last_reports && reports.loss >= 0;
   bwe->last_reports = reports.count;
   if (new_report) {
-    r.found = TRUE;
     r.loss = reports.loss;
     r.rtt = MAX (reports.rtt, 0.0);
   }
