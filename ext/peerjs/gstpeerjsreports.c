@@ -29,14 +29,37 @@
  *
  * rtpsession's regular RTCP comes every 5 s at the least (RFC 3550's
  * minimum; blocks ride only in regular packets, not in the early ones that
- * carry NACKs): with a second (what libwebrtc uses for video) the rate
- * control hears of a queue in time. The transport-wide feedback
- * (twcc-stats) comes every 100 ms, so the sender sees what arrived of
- * what it sent within a few hundred ms. */
+ * carry NACKs and TWCC feedback): with a second (what libwebrtc uses for
+ * video) the rate control hears of a queue in time. The transport-wide
+ * feedback (twcc-stats) comes every 100 ms, so the sender sees what
+ * arrived of what it sent within a few hundred ms.
+ *
+ * That feedback starved the regular packets, though. rtpsession's forward
+ * reconsideration (is_rtcp_time, 1.22 to 1.27) counts the interval from
+ * the last packet of any kind, early ones included, and under AVPF that
+ * interval is the bandwidth-based one alone: 5 % of the measured RTP rate,
+ * a quarter of it for senders. At 500 kbit/s with three sending SSRCs it
+ * is longer than the 100 ms between feedback packets, so the regular
+ * report was put off again and again: one in 7-11 s, none at all on one
+ * side of a test call for 20 s (measured with GST_DEBUG=peerjsreports:6).
+ * An RTCP bandwidth given in bits per second makes that interval a few ms;
+ * the pace of regular reports is then RFC 4585's T_rr (rtcp-min-interval,
+ * randomised 0.5-1.5x), which the bandwidth does not touch. Early packets
+ * are paced by their own causes (TWCC interval, NACK, PLI) either way.
+ *
+ * It is given only once the first regular report has left: with it from
+ * the start, both ends sent their first report the moment media began,
+ * each while learning the other's SSRCs from its report, and 1.22.0's
+ * rtpsession, which drops its lock inside the loop over its sources to
+ * look up a clock rate (fixed in 1.22.3), failed a hash table assertion
+ * (once in three test calls). */
 
 /* RTCP interval and TWCC feedback interval, ns */
 #define RTCP_MIN_INTERVAL (1 * GST_SECOND)
 #define TWCC_FEEDBACK_INTERVAL (100 * GST_MSECOND)
+/* rtcp-fraction above 1 is bits per second: 1 Mbit/s makes the
+ * bandwidth-based interval ~10-30 ms for our packet sizes */
+#define RTCP_BANDWIDTH 1000000.0
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -130,10 +153,20 @@ on_sending_rtcp (GObject * session, GstBuffer * buffer, gboolean early,
         NULL);
     r->sent[r->sent_next].lsr = (guint32) (ntptime >> 16);
     r->sent[r->sent_next].when = now;
+    GST_LOG_OBJECT (r->rtpbin, "sender report %08x left%s",
+        r->sent[r->sent_next].lsr, early ? " (early)" : "");
     r->sent_next = (r->sent_next + 1) % SENT_RING;
   }
   g_mutex_unlock (&r->lock);
   gst_rtcp_buffer_unmap (&rtcp);
+  /* rtpsession emits this without its lock held */
+  if (!early) {
+    gdouble bandwidth = 0;
+
+    g_object_get (session, "rtcp-fraction", &bandwidth, NULL);
+    if (bandwidth != RTCP_BANDWIDTH)
+      g_object_set (session, "rtcp-fraction", RTCP_BANDWIDTH, NULL);
+  }
   /* nothing to add: suppressing the packet stays rtpsession's call */
   return FALSE;
 }
@@ -182,8 +215,11 @@ on_receiving_rtcp (GObject * session, GstBuffer * buffer, GstPeerJSReports * r)
           &exthighestseq, &jitter, &lsr, &dlsr);
       /* only blocks about what we sent: we know the report they quote */
       sent = sent_at (r, lsr);
-      if (!sent)
+      if (!sent) {
+        GST_LOG_OBJECT (r->rtpbin, "block about %08x quotes %08x: not a "
+            "sender report of ours", ssrc, lsr);
         continue;
+      }
       loss = MAX (loss, fraction / 256.0);
       /* DLSR is in 1/65536 s */
       r->now.rtt = MAX (0.0, (now - sent) / 1e6 - dlsr / 65536.0);

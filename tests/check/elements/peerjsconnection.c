@@ -932,6 +932,22 @@ has_reports (gpointer data)
       && r.twcc_sent_kbps > 0;
 }
 
+/* Regular reports keep coming beside the TWCC feedback's early packets:
+ * 1.22's rtpsession put them off for 7-20 s unless told the RTCP
+ * bandwidth (gstpeerjsreports.c). One a second (rtcp-min-interval,
+ * 0.5-1.5x), each with a packet per sending SSRC. */
+static void
+check_reports_keep_coming (GstPeerJSConnection * conn, const gchar * who)
+{
+  GstPeerJSReportsSnapshot before, after;
+
+  gst_peerjs_connection_get_reports (conn, &before);
+  g_usleep (4 * G_USEC_PER_SEC);
+  gst_peerjs_connection_get_reports (conn, &after);
+  fail_unless (after.count >= before.count + 3, "%s: %" G_GUINT64_FORMAT
+      " reports in 4 s", who, after.count - before.count);
+}
+
 static void
 check_call (GstPeerJSVideoCodec codec, const gchar * what)
 {
@@ -980,6 +996,24 @@ check_call (GstPeerJSVideoCodec codec, const gchar * what)
   hang_up ();
   call_teardown ();
 }
+
+/* At a low rate, where rtpsession's bandwidth-based RTCP interval is
+ * longest, the regular reports keep their pace beside the feedback. */
+GST_START_TEST (test_reports_low_rate)
+{
+  call_setup (GST_PEERJS_VIDEO_CODEC_VP8);
+  gst_peerjs_fanout_set_bitrate_bounds (a->fanout, 50, 100);
+  gst_peerjs_fanout_set_bitrate_bounds (b->fanout, 50, 100);
+  connect_both_ways ();
+  fail_unless (wait_for (has_reports, a->conn, 8000), "a: no reports");
+  fail_unless (wait_for (has_reports, b->conn, 8000), "b: no reports");
+  check_reports_keep_coming (a->conn, "a");
+  check_reports_keep_coming (b->conn, "b");
+  hang_up ();
+  call_teardown ();
+}
+
+GST_END_TEST;
 
 GST_START_TEST (test_call_vp8)
 {
@@ -1406,6 +1440,7 @@ peerjsconnection_suite (void)
       NULL);
   tcase_add_test (tc_conn, test_call_vp8);
   tcase_add_test (tc_conn, test_call_h264);
+  tcase_add_test (tc_conn, test_reports_low_rate);
   tcase_add_test (tc_conn, test_caps_change);
   tcase_add_test (tc_conn, test_keyframe_request_from_remote);
   tcase_add_test (tc_conn, test_unlinked_pads);
