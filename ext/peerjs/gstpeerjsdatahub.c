@@ -34,6 +34,10 @@ GST_DEBUG_CATEGORY_STATIC (GST_CAT_DEFAULT);
 /* how long a member that was called by the other side has to open the
  * control connection before we do */
 #define CONTROL_GRACE_MS 3000
+/* how often a control connection we opened that failed (never connected
+ * within the connection timeout, or ICE failed) is opened again while the
+ * member stays: track state must not stay deaf for the rest of a game */
+#define CONTROL_RETRIES 3
 
 enum
 {
@@ -50,6 +54,7 @@ typedef struct
   GPtrArray *conns;             /* GstPeerJSConnection */
   GstPeerJSConnection *control; /* one of conns, or NULL */
   GSource *grace;
+  guint control_retries;        /* failed control connections reopened */
 } Peer;
 
 struct _GstPeerJSDataHub
@@ -196,6 +201,7 @@ typedef struct
   GstPeerJSDataHub *hub;
   GstPeerJSConnection *conn;
   gchar *reason;
+  gboolean failed;
 } Closing;
 
 static void
@@ -263,27 +269,60 @@ forget (GstPeerJSDataHub * self, GstPeerJSConnection * conn)
   return found;
 }
 
+static void open_control (GstPeerJSDataHub * self, const gchar * peer_id);
+
+/* TRUE if @conn, a control connection we opened that failed, is to be
+ * opened again: its member is still here and has no other connection. */
+static gboolean
+reopen_control (GstPeerJSDataHub * self, GstPeerJSConnection * conn)
+{
+  gboolean reopen = FALSE;
+  Peer *p;
+
+  if (!gst_peerjs_connection_is_outgoing (conn)
+      || g_strcmp0 (gst_peerjs_connection_get_label (conn),
+          GST_PEERJS_CONTROL_LABEL) != 0)
+    return FALSE;
+  g_mutex_lock (&self->lock);
+  p = g_hash_table_lookup (self->peers,
+      gst_peerjs_connection_get_remote_id (conn));
+  if (p && !self->stopped && p->conns->len == 0
+      && p->control_retries < CONTROL_RETRIES) {
+    p->control_retries++;
+    reopen = TRUE;
+  }
+  g_mutex_unlock (&self->lock);
+  return reopen;
+}
+
 static gboolean
 close_cb (gpointer user_data)
 {
   Closing *c = user_data;
+  const gchar *peer_id = gst_peerjs_connection_get_remote_id (c->conn);
 
   if (forget (c->hub, c->conn)) {
     shut (c->hub, c->conn);
     post_connection (c->hub, c->conn, "closed", c->reason);
+    if (c->failed && reopen_control (c->hub, c->conn)) {
+      GST_WARNING_OBJECT (c->hub, "the control connection to '%s' failed "
+          "(%s): opening another", peer_id, c->reason);
+      open_control (c->hub, peer_id);
+    }
   }
   return G_SOURCE_REMOVE;
 }
 
 static void
 close_later (GstPeerJSDataHub * self, GstPeerJSConnection * conn,
-    const gchar * reason)
+    const gchar * reason, gboolean failed)
 {
   Closing *c = g_new0 (Closing, 1);
 
   c->hub = gst_object_ref (self);
   c->conn = gst_object_ref (conn);
   c->reason = g_strdup (reason);
+  c->failed = failed;
   g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, close_cb, c,
       (GDestroyNotify) closing_free);
 }
@@ -376,7 +415,7 @@ static void
 on_channel_close_requested (GstPeerJSDataChannel * channel,
     const gchar * reason, GstPeerJSConnection * conn)
 {
-  close_later (hub_of (conn), conn, reason);
+  close_later (hub_of (conn), conn, reason, FALSE);
 }
 
 static void
@@ -408,7 +447,8 @@ on_state_changed (GstPeerJSConnection * conn, GstPeerJSConnectionState state,
 {
   if (state == GST_PEERJS_CONNECTION_STATE_FAILED
       || state == GST_PEERJS_CONNECTION_STATE_DISCONNECTED)
-    close_later (self, conn, reason);
+    close_later (self, conn, reason,
+        state == GST_PEERJS_CONNECTION_STATE_FAILED);
 }
 
 /* Adds @conn to its member and starts it; FALSE (and a peerjs-error) if
@@ -550,7 +590,7 @@ gst_peerjs_data_hub_close (GstPeerJSDataHub * self, const gchar * connection_id)
   g_mutex_unlock (&self->lock);
   if (!conn)
     return FALSE;
-  close_later (self, conn, "closed");
+  close_later (self, conn, "closed", FALSE);
   gst_object_unref (conn);
   return TRUE;
 }
@@ -781,7 +821,7 @@ gst_peerjs_data_hub_handle_error (GstPeerJSDataHub * self, GstMessage * msg)
       gst_peerjs_connection_get_id (owner), error->message);
   close_later (self, owner, g_str_has_prefix (G_OBJECT_TYPE_NAME
           (GST_MESSAGE_SRC (msg)), "GstSctp") ? "remote-hangup" :
-      "webrtc-error");
+      "webrtc-error", FALSE);
   g_error_free (error);
   gst_object_unref (owner);
   return TRUE;

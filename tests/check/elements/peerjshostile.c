@@ -62,6 +62,8 @@ struct _Proxy
   gboolean ready;
   gchar *offer_sdp;             /* of alice's media OFFER */
   guint alice_sockets;          /* sockets alice has opened */
+  guint lose_data_answers;      /* ANSWERs of data connections to alice to lose */
+  guint lost_data_answers;
 };
 
 static void link_close (Link * link);
@@ -135,10 +137,38 @@ on_client_message (SoupWebsocketConnection * ws, gint type, GBytes * bytes,
   }
 }
 
+/* TRUE if @bytes, from the server to @link's room, is to be lost: an
+ * ANSWER to a data connection of alice's while the budget lasts */
+static gboolean
+lose_frame (Link * link, GBytes * bytes)
+{
+  Proxy *proxy = link->proxy;
+  gsize len;
+  const gchar *data = g_bytes_get_data (bytes, &len);
+  gchar *text;
+  gboolean lose = FALSE;
+
+  if (g_strcmp0 (link->peer_id, "alice") != 0)
+    return FALSE;
+  text = g_strndup (data, len);
+  g_mutex_lock (&proxy->lock);
+  if (proxy->lose_data_answers > 0 && strstr (text, "\"ANSWER\"")
+      && strstr (text, "\"dc_")) {
+    proxy->lose_data_answers--;
+    proxy->lost_data_answers++;
+    lose = TRUE;
+  }
+  g_mutex_unlock (&proxy->lock);
+  g_free (text);
+  return lose;
+}
+
 static void
 on_upstream_message (SoupWebsocketConnection * ws, gint type, GBytes * bytes,
     Link * link)
 {
+  if (lose_frame (link, bytes))
+    return;
   if (is_open (link->client))
     soup_websocket_connection_send_message (link->client, type, bytes);
 }
@@ -1111,6 +1141,114 @@ GST_START_TEST (test_hostile_signalling)
 
 GST_END_TEST;
 
+/* how many `peerjs-data-connection` @m posted about @peer in @state with
+ * @reason (NULL: any) */
+static guint
+count_data_connections (Member * m, const gchar * peer, const gchar * state,
+    const gchar * reason)
+{
+  guint i, n = 0;
+
+  g_mutex_lock (&m->lock);
+  for (i = 0; i < m->messages->len; i++) {
+    GstStructure *s = g_ptr_array_index (m->messages, i);
+
+    n += gst_structure_has_name (s, "peerjs-data-connection")
+        && !g_strcmp0 (gst_structure_get_string (s, "peer-id"), peer)
+        && !g_strcmp0 (gst_structure_get_string (s, "state"), state)
+        && (!reason
+        || !g_strcmp0 (gst_structure_get_string (s, "reason"), reason));
+  }
+  g_mutex_unlock (&m->lock);
+  return n;
+}
+
+static gboolean
+control_open_after_two_failed (gpointer data)
+{
+  Member *alice = data;
+
+  return count_data_connections (alice, "bob", "closed", "timeout") == 2
+      && count_data_connections (alice, "bob", "open", NULL) == 1;
+}
+
+static gboolean
+announced_by_bob (gpointer data)
+{
+  GstStructure *s = last_message (data, "peerjs-track-state", "peer-id",
+      "bob");
+  gboolean announced = s
+      && !g_strcmp0 (gst_structure_get_string (s, "source"), "announcement");
+
+  if (s)
+    gst_structure_free (s);
+  return announced;
+}
+
+/* The control connection alice opens to bob never connects: the server's
+ * ANSWERs to it are lost twice. Each attempt fails at the connection
+ * timeout and alice opens another (gstpeerjsdatahub.c, CONTROL_RETRIES);
+ * the third connects and carries bob's track state. The media call is
+ * never touched. */
+GST_START_TEST (test_lost_data_answers)
+{
+  Member *m[2];
+  Mesh mesh = { m, 2 };
+  Proxy *proxy;
+  gchar *real_uri, *proxy_uri;
+  GstStructure *open;
+  gboolean outgoing = FALSE;
+  gint64 t0, open_ms;
+
+  proxy = proxy_start (gst_peerjs_server_get_port (server));
+  proxy->lose_data_answers = 2;
+  proxy_uri = g_strdup_printf ("ws://127.0.0.1:%u/", proxy->port);
+  real_uri = server_uri;
+  server_uri = proxy_uri;
+  /* alice's ID is lower: she calls, and opens the control connection */
+  m[0] = member_new_with_video ("alice", "bob", "connection-timeout=4000",
+      SMALL_VIDEO);
+  m[1] = member_new_with_video ("bob", "alice", NULL, SMALL_VIDEO);
+  server_uri = real_uri;
+  t0 = g_get_monotonic_time ();
+  member_play (m[0]);
+  member_play (m[1]);
+  fail_unless (wait_until (all_pairs_flow, &mesh, FLOW_TIMEOUT_MS),
+      "alice and bob do not exchange media through the proxy");
+  fail_unless (wait_until (control_open_after_two_failed, m[0], 30000),
+      "alice: %u control connections timed out, %u open",
+      count_data_connections (m[0], "bob", "closed", "timeout"),
+      count_data_connections (m[0], "bob", "open", NULL));
+  open_ms = (g_get_monotonic_time () - t0) / 1000;
+  GST_INFO ("control connection open after two lost ANSWERs: %"
+      G_GINT64_FORMAT " ms", open_ms);
+  g_mutex_lock (&proxy->lock);
+  fail_unless_equals_int (proxy->lost_data_answers, 2);
+  g_mutex_unlock (&proxy->lock);
+  open = last_message (m[0], "peerjs-data-connection", "state", "open");
+  fail_unless_equals_string (gst_structure_get_string (open, "reason"),
+      "control");
+  fail_unless (gst_structure_get_boolean (open, "outgoing", &outgoing));
+  fail_unless (outgoing);
+  gst_structure_free (open);
+  /* bob's announcement reached alice over it */
+  fail_unless (wait_until (announced_by_bob, m[0], 5000),
+      "no track state announced by bob");
+  /* the call was never touched */
+  fail_if (has_message (m[0], "peerjs-peer-left", "peer-id", "bob"));
+  assert_no_error (m[0]);
+  assert_no_error (m[1]);
+  fail_unless (reliability_check ("signalling-lost-data-answers", open_ms,
+          "ms"));
+
+  member_free (m[0]);
+  member_free (m[1]);
+  proxy_stop (proxy);
+  g_free (proxy_uri);
+}
+
+GST_END_TEST;
+
 static Suite *
 peerjshostile_suite (void)
 {
@@ -1121,6 +1259,7 @@ peerjshostile_suite (void)
   tcase_add_checked_fixture (tc, server_setup, server_teardown);
   tcase_set_timeout (tc, 110);
   tcase_add_test (tc, test_hostile_signalling);
+  tcase_add_test (tc, test_lost_data_answers);
   return s;
 }
 

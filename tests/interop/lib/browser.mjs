@@ -392,6 +392,8 @@ export class Harness {
     for (const s of this.servers) {
       console.log(`--- ${s.label ?? `${s.kind} server`} (${s.cmdline}) output:`);
       console.log(s.tail(s.label ? 120 : 60));
+      const log = s.debugTail?.(80);
+      if (log) console.log(`--- ${s.label} GStreamer log (${s.debugFile}, last 80 lines):\n${log}`);
     }
     console.log('--- browser log (last 150 lines):');
     console.log(this.logs.slice(-150).join('\n'));

@@ -14,6 +14,7 @@
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { INTEROP_DIR, raceTimeout } from './servers.mjs';
@@ -41,12 +42,27 @@ export function pluginDir() {
   return dir;
 }
 
-function gstEnv() {
+// Each member's GStreamer log (warnings, our INFO lines: which connection
+// opened when) goes to a file of its own, printed by the failure dump: a
+// rare interop failure is then explained by its first run. INTEROP_GST_DEBUG
+// overrides the levels; GST_DEBUG set by the caller wins (then to stderr).
+const DEBUG_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'interop-gst-'));
+process.on('exit', () => fs.rmSync(DEBUG_DIR, { recursive: true, force: true }));
+let debugFiles = 0;
+
+function gstEnv(label) {
   const env = { ...process.env, GST_PLUGIN_PATH: pluginDir() };
+  let debugFile = null;
+  if (!env.GST_DEBUG) {
+    debugFile = path.join(DEBUG_DIR, `${++debugFiles}-${label.replace(/[^\w.-]/g, '_')}.log`);
+    env.GST_DEBUG = env.INTEROP_GST_DEBUG || '*:2,video-scaler:1,audio-resampler:1,peerjs*:4';
+    env.GST_DEBUG_FILE = debugFile;
+    env.GST_DEBUG_NO_COLOR = '1';
+  }
   // meson's test env empties the system path for the check tests; these
   // pipelines need the system plugins (vp8, opus, nice, webrtc, level…).
   if (!env.GST_PLUGIN_SYSTEM_PATH_1_0) delete env.GST_PLUGIN_SYSTEM_PATH_1_0;
-  return env;
+  return { env, debugFile };
 }
 
 // Does `fields` satisfy `match` ({field: value | RegExp | predicate})?
@@ -71,7 +87,9 @@ class GstProcess {
     this.criticals = [];        // GLib CRITICAL/WARNING lines (g_critical, g_warning, g_return_if_fail)
     this.seq = 0;
     this.exit = null;
-    this.child = spawn(cmd, args, { env: gstEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const { env, debugFile } = gstEnv(label);
+    this.debugFile = debugFile;
+    this.child = spawn(cmd, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     live.add(this.child);
     this.child.stdin.on('error', () => {});
     this.exited = new Promise((resolve) => this.child.once('exit', (code, sig) => {
@@ -169,6 +187,16 @@ class GstProcess {
   _politeStop() { try { this.child.kill('SIGINT'); } catch { /* gone */ } }
 
   tail(n = 60) { return this.output.slice(-n).join('\n'); }
+
+  /** The last `n` lines of the member's GStreamer log (see gstEnv). */
+  debugTail(n = 80) {
+    if (!this.debugFile) return null;
+    try {
+      return fs.readFileSync(this.debugFile, 'utf8').split('\n').slice(-n - 1).join('\n');
+    } catch (e) {
+      return `(no GStreamer log: ${e.message})`;
+    }
+  }
 }
 
 /**
