@@ -226,11 +226,14 @@ test('(a)+(b) two browsers and a peerjssink at the table: layout, tiles, labels,
     assert.ok(colourNear(pads[`video_${id}`].rgb, COLOUR_OF[id], 60), `video_${id} is ${COLOUR_OF[id]}: ${pads[`video_${id}`].rgb}`);
 }));
 
-test('(c) a camera turned off becomes a placeholder, and comes back', { timeout: 40000 }, g(async () => {
+test('(c) a camera turned off becomes a placeholder, and comes back', { timeout: 60000 }, g(async () => {
   assert.ok(table && sink, 'needs the table of (a)');
   // the control DataConnection: the table opens it 3 s after a call when the
-  // browser opened none (docs/track-state.md)
-  const end = Date.now() + 8000;
+  // browser opened none, and opens another if that one fails within the
+  // connection timeout, 10 s (docs/track-state.md): once seen in CI, the
+  // first never opened
+  const wait0 = Date.now();
+  const end = wait0 + 25000;
   let conns = [];
   while (Date.now() < end) {
     conns = (await blue.dataConns('blue', 'table')).filter((c) => c.open);
@@ -238,6 +241,8 @@ test('(c) a camera turned off becomes a placeholder, and comes back', { timeout:
     await sleep(200);
   }
   assert.ok(conns.length > 0, 'the table opened a control DataConnection to blue');
+  if (Date.now() - wait0 > 8000)
+    console.log(`# [${KIND}] the control DataConnection to blue opened only after ${Date.now() - wait0} ms (a retry)`);
 
   let since = table.seq;
   const t0 = Date.now();
