@@ -42,6 +42,7 @@
 #include "gstpeerjsconnection.h"
 #include "gstpeerjsbwe.h"
 #include "gstpeerjsreports.h"
+#include "gstpeerjspacing.h"
 
 #include <gst/sdp/sdp.h>
 #include <gst/webrtc/webrtc.h>
@@ -2120,6 +2121,7 @@ build_webrtcbin (GstPeerJSConnection * self, GError ** error)
   }
   self->webrtc = gst_object_ref_sink (webrtc);
   self->reports = gst_peerjs_reports_new (webrtc);
+  gst_peerjs_pacing_attach (webrtc);
   configure_webrtcbin (self);
 
   g_signal_connect (webrtc, "on-ice-candidate",

@@ -17,6 +17,7 @@
 
 #include "gstpeerjsconnection.h"
 #include "gstpeerjsfanout.h"
+#include "gstpeerjspacing.h"
 
 #include <string.h>
 #include "upstreambugs.h"
@@ -932,6 +933,39 @@ has_reports (gpointer data)
       && r.twcc_sent_kbps > 0;
 }
 
+/* webrtcbin input clocksyncs in the pipeline that still sync */
+static guint
+count_syncing_clocksyncs (void)
+{
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (pipeline));
+  GValue v = G_VALUE_INIT;
+  guint n = 0, seen = 0;
+
+  while (gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
+    GstElement *e = g_value_get_object (&v);
+    GstElementFactory *f = gst_element_get_factory (e);
+    GstObject *parent = gst_object_get_parent (GST_OBJECT (e));
+    gboolean sync = FALSE;
+
+    if (f && g_str_equal (GST_OBJECT_NAME (f), "clocksync") && parent
+        && gst_element_get_factory (GST_ELEMENT (parent))
+        && g_str_equal (GST_OBJECT_NAME (gst_element_get_factory (GST_ELEMENT
+                    (parent))), "webrtcbin")) {
+      g_object_get (e, "sync", &sync, NULL);
+      n += sync;
+      seen++;
+    }
+    if (parent)
+      gst_object_unref (parent);
+    g_value_reset (&v);
+  }
+  g_value_unset (&v);
+  gst_iterator_free (it);
+  /* audio and video, both members */
+  fail_unless (seen >= 4, "%u input clocksyncs", seen);
+  return n;
+}
+
 /* Regular reports keep coming beside the TWCC feedback's early packets:
  * 1.22's rtpsession put them off for 7-20 s unless told the RTCP
  * bandwidth (gstpeerjsreports.c). One a second (rtcp-min-interval,
@@ -981,6 +1015,9 @@ check_call (GstPeerJSVideoCodec codec, const gchar * what)
   fail_unless (strstr (b->answer_sdp, "transport-wide-cc-extensions-01")
       != NULL, "no TWCC in %s", b->answer_sdp);
   fail_unless (strstr (b->answer_sdp, "transport-cc") != NULL);
+  /* the inputs are live: webrtcbin's clocksyncs do not hold them
+   * (gstpeerjspacing.c) */
+  fail_unless_equals_int (count_syncing_clocksyncs (), 0);
   /* RTCP every second: a report within a few (gstpeerjsreports.c) */
   fail_unless (wait_for (has_reports, a->conn, 8000), "a: no reports");
   fail_unless (wait_for (has_reports, b->conn, 8000), "b: no reports");
@@ -996,6 +1033,42 @@ check_call (GstPeerJSVideoCodec codec, const gchar * what)
   hang_up ();
   call_teardown ();
 }
+
+/* webrtcbin's input clocksync (sync=true) holds a live input's buffers
+ * for the whole upstream latency; gstpeerjspacing.c turns it off when the
+ * input is live and leaves it pacing a non-live one. Run in a bin standing
+ * in for webrtcbin. */
+static gboolean
+clocksync_syncs_with (gboolean live)
+{
+  GstElement *p = gst_pipeline_new (NULL);
+  GstElement *bin = gst_bin_new ("webrtc");
+  GstElement *src = gst_element_factory_make ("videotestsrc", NULL);
+  GstElement *clocksync, *sink = gst_element_factory_make ("fakesink", NULL);
+  gboolean sync = FALSE;
+
+  gst_bin_add (GST_BIN (p), bin);
+  gst_peerjs_pacing_attach (bin);
+  clocksync = gst_element_factory_make ("clocksync", NULL);
+  g_object_set (clocksync, "sync", TRUE, NULL);
+  g_object_set (src, "is-live", live, NULL);
+  gst_bin_add_many (GST_BIN (bin), src, clocksync, sink, NULL);
+  fail_unless (gst_element_link_many (src, clocksync, sink, NULL));
+  set_state_and_wait (p, GST_STATE_PLAYING);
+  /* the pipeline's latency query has gone through by PLAYING */
+  g_object_get (clocksync, "sync", &sync, NULL);
+  set_state_and_wait (p, GST_STATE_NULL);
+  gst_object_unref (p);
+  return sync;
+}
+
+GST_START_TEST (test_pacing)
+{
+  fail_if (clocksync_syncs_with (TRUE), "a live input is still held");
+  fail_unless (clocksync_syncs_with (FALSE), "a non-live input is unpaced");
+}
+
+GST_END_TEST;
 
 /* At a low rate, where rtpsession's bandwidth-based RTCP interval is
  * longest, the regular reports keep their pace beside the feedback. */
@@ -1433,6 +1506,7 @@ peerjsconnection_suite (void)
   tcase_add_test (tc, test_fanout_h264);
   tcase_add_test (tc, test_fanout_keyframes);
   tcase_add_test (tc, test_fanout_bitrate_bounds);
+  tcase_add_test (tc, test_pacing);
 
   suite_add_tcase (s, tc_conn);
   tcase_set_timeout (tc_conn, 60);
